@@ -1,0 +1,70 @@
+"""create_app(): the FastAPI application. Connections are made in the lifespan, never at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from dyno_agent import __version__, errors, health
+from dyno_agent.auth import router as auth_router
+from dyno_agent.config import Settings, get_settings
+from dyno_agent.db.engine import make_engine, make_session_factory
+from dyno_agent.db.url import open_database
+from dyno_agent.scheduling.api import (
+    allocations,
+    availability,
+    dynos,
+    maintenance,
+    reports,
+    vehicles,
+)
+
+API_PREFIX = "/api/v1"
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX)
+    router.include_router(auth_router.router)
+    router.include_router(auth_router.users_router)
+    for module in (vehicles, dynos, maintenance, availability, allocations, reports):
+        router.include_router(module.router)
+    return router
+
+
+def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
+    """Build the app. Pass `engine` to share one (tests); otherwise the lifespan opens the database."""
+    settings = settings or get_settings()
+    if not settings.jwt_secret:
+        settings = settings.model_copy(update={"jwt_secret": settings.resolved_jwt_secret()})
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = engine is None
+        if owned:
+            database = open_database(settings)
+            app.state.database = database
+            app.state.engine = make_engine(database.url, settings.db_pool_size)
+        else:
+            app.state.engine = engine
+        app.state.session_factory = make_session_factory(app.state.engine)
+        try:
+            yield
+        finally:
+            if owned:
+                await app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Dyno Agent",
+        version=__version__,
+        summary="Chassis-dynamometer scheduling for automotive test labs.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.login_limiter = auth_router.make_login_limiter(settings.login_rate_limit)
+    errors.install_handlers(app)
+    app.include_router(health.router)
+    app.include_router(api_router())
+    return app

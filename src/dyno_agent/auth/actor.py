@@ -1,0 +1,30 @@
+"""Who is acting, in which role, through which channel; passed to every domain write."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from dyno_agent.auth.models import ROLE_RANK, Role
+
+
+class Channel(enum.StrEnum):
+    api = "api"
+    agent = "agent"
+    cli = "cli"
+    import_ = "import"
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    role: Role
+    channel: Channel
+
+    def has_role(self, role: Role) -> bool:
+        return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+    @classmethod
+    def system(cls, channel: Channel = Channel.cli) -> Actor:
+        """The operator at the command line or an importer: full rights, no user row."""
+        return cls(user_id=None, role=Role.admin, channel=channel)

@@ -1,0 +1,1 @@
+"""Database plumbing: engine and sessions, the embedded server, the declarative base, migrations."""

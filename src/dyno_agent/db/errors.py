@@ -1,0 +1,64 @@
+"""Translate PostgreSQL's integrity errors into domain errors, by constraint name, in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.exc import DBAPIError
+
+from dyno_agent.errors import (
+    AlreadyExists,
+    Conflict,
+    DomainError,
+    DynoBusy,
+    InUse,
+    InvalidInput,
+    InvalidTransition,
+    MaintenanceConflict,
+    VehicleBusy,
+)
+
+_BY_CONSTRAINT: dict[str, Callable[[], DomainError]] = {
+    "ex_allocations_dyno_overlap": lambda: DynoBusy(
+        "The dyno already has a booking on some of these days."
+    ),
+    "ex_allocations_vehicle_overlap": lambda: VehicleBusy(
+        "The vehicle already has a booking on some of these days."
+    ),
+    "ex_dyno_occupancy_maintenance": lambda: MaintenanceConflict(
+        "A booking and a maintenance window of this dyno would share a day."
+    ),
+    "ck_allocations_status_transition": lambda: InvalidTransition(
+        "That status change is not allowed."
+    ),
+    "uq_vehicles_vin": lambda: AlreadyExists("A vehicle with this VIN already exists."),
+    "uq_dynos_name": lambda: AlreadyExists("A dyno with this name already exists."),
+    "uq_users_email": lambda: AlreadyExists("A user with this email already exists."),
+    "uq_dyno_rule": lambda: AlreadyExists("This dyno already has that rule."),
+}
+
+
+def constraint_name(error: DBAPIError) -> str | None:
+    diag = getattr(error.orig, "diag", None)
+    return getattr(diag, "constraint_name", None)
+
+
+def sqlstate(error: DBAPIError) -> str | None:
+    return getattr(error.orig, "sqlstate", None)
+
+
+def translate(error: DBAPIError) -> DomainError | None:
+    """The domain error for a constraint violation, or None for anything else."""
+    name = constraint_name(error)
+    if name in _BY_CONSTRAINT:
+        return _BY_CONSTRAINT[name]()
+    state = sqlstate(error) or ""
+    if state == "23503":  # foreign_key_violation
+        if "is still referenced" in str(error.orig):
+            return InUse("It is still referenced by other records.", constraint=name)
+        return InvalidInput("It refers to a record that does not exist.", constraint=name)
+    if state in ("23514", "23502", "22001", "22003", "22007", "22008"):
+        return InvalidInput("The database rejected a value as invalid.", constraint=name)
+    if state.startswith("23"):
+        return Conflict("The change conflicts with existing data.", constraint=name)
+    return None

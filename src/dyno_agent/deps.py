@@ -1,0 +1,80 @@
+"""Request dependencies as `Annotated` aliases: `session: SessionDep`, `user: CurrentUser`, ..."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dyno_agent.auth.actor import Actor, Channel
+from dyno_agent.auth.models import Role, User
+from dyno_agent.auth.tokens import decode_access_token
+from dyno_agent.config import Settings
+from dyno_agent.errors import NotAuthenticated, PermissionDenied
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: commit on success, roll back on any error."""
+    async with request.app.state.session_factory() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+_bearer = HTTPBearer(auto_error=False, description="JWT from POST /api/v1/auth/login")
+
+
+async def current_user(
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise NotAuthenticated("Send an `Authorization: Bearer <token>` header.")
+    user_id = decode_access_token(credentials.credentials, settings.resolved_jwt_secret())
+    user = await session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise NotAuthenticated("The token's user no longer exists or is disabled.")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_role(role: Role):  # type: ignore[no-untyped-def]
+    """Dependency that lets the request through only for `role` or a higher one."""
+
+    async def dependency(user: CurrentUser) -> User:
+        if not user.has_role(role):
+            raise PermissionDenied(f"This needs the {role.value} role.", required_role=role.value)
+        return user
+
+    return dependency
+
+
+def actor_for(user: User, channel: Channel = Channel.api) -> Actor:
+    return Actor(user_id=user.id, role=Role(user.role), channel=channel)
+
+
+async def current_actor(user: CurrentUser) -> Actor:
+    return actor_for(user)
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+PowerUser = Annotated[User, Depends(require_role(Role.power_user))]
+AdminUser = Annotated[User, Depends(require_role(Role.admin))]

@@ -1,0 +1,177 @@
+"""Typed domain errors and the one place that renders them as HTTP responses.
+
+Domain code raises these and never `HTTPException`; the API, the CLI and the agent each decide how
+to show them. The JSON body is always `{"error": code, "message": text, "details": {...}}`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    code: ClassVar[str] = "domain_error"
+    status: ClassVar[int] = 400
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": self.code, "message": self.message, "details": self.details}
+
+
+# 404 ---------------------------------------------------------------------------------------------
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+
+
+class VehicleNotFound(NotFound):
+    code = "vehicle_not_found"
+
+
+class DynoNotFound(NotFound):
+    code = "dyno_not_found"
+
+
+class AllocationNotFound(NotFound):
+    code = "allocation_not_found"
+
+
+class MaintenanceNotFound(NotFound):
+    code = "maintenance_not_found"
+
+
+class UserNotFound(NotFound):
+    code = "user_not_found"
+
+
+# 409 ---------------------------------------------------------------------------------------------
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+
+
+class NoCapacity(Conflict):
+    """No compatible dyno is free; `details` says why and when one is."""
+
+    code = "no_capacity"
+
+
+class NotCompatible(Conflict):
+    code = "not_compatible"
+
+
+class DynoBusy(Conflict):
+    code = "dyno_busy"
+
+
+class VehicleBusy(Conflict):
+    code = "vehicle_busy"
+
+
+class MaintenanceConflict(Conflict):
+    code = "maintenance_conflict"
+
+
+class DynoUnavailable(Conflict):
+    """Disabled, or outside its commissioning window."""
+
+    code = "dyno_unavailable"
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+class AlreadyExists(Conflict):
+    code = "already_exists"
+
+
+class InUse(Conflict):
+    code = "in_use"
+
+
+# 422 ---------------------------------------------------------------------------------------------
+class InvalidInput(DomainError, ValueError):
+    code = "invalid_input"
+    status = 422
+
+
+# 401 / 403 / 429 ---------------------------------------------------------------------------------
+class NotAuthenticated(DomainError):
+    code = "not_authenticated"
+    status = 401
+
+
+class InvalidCredentials(NotAuthenticated):
+    code = "invalid_credentials"
+
+
+class PermissionDenied(DomainError):
+    code = "permission_denied"
+    status = 403
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+    status = 429
+
+
+# Rendering ---------------------------------------------------------------------------------------
+def install_handlers(app: FastAPI) -> None:
+    """Render every error as `{"error", "message", "details"}`; anything unexpected is a 500."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {
+                "field": ".".join(str(p) for p in err["loc"] if p != "body"),
+                "message": err["msg"],
+                "type": err["type"],
+            }
+            for err in exc.errors()
+        ]
+        summary = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors[:5])
+        body = {"error": "validation_error", "message": summary, "details": {"errors": errors}}
+        return JSONResponse(jsonable_encoder(body), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        body = {"error": code, "message": str(exc.detail), "details": {}}
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(_: Request, exc: DBAPIError) -> JSONResponse:
+        from dyno_agent.db.errors import translate
+
+        domain = translate(exc)
+        if domain is None:
+            log.exception("database error", exc_info=exc)
+            body = {"error": "internal_error", "message": "Database error.", "details": {}}
+            return JSONResponse(body, status_code=500)
+        return JSONResponse(domain.to_dict(), status_code=domain.status)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        body = {"error": "internal_error", "message": "Internal server error.", "details": {}}
+        return JSONResponse(body, status_code=500)

@@ -1,0 +1,28 @@
+"""Liveness and readiness probes (no auth)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+async def health() -> dict[str, str]:
+    """Liveness: the process answers."""
+    return {"status": "ok"}
+
+
+@router.get("/health/ready", responses={503: {"description": "Database unreachable"}})
+async def ready(request: Request) -> JSONResponse:
+    """Readiness: the database answers a query."""
+    try:
+        async with request.app.state.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception as exc:  # any failure to reach the database means "not ready"
+        body = {"error": "not_ready", "message": "Database unreachable.", "details": {}}
+        body["details"] = {"reason": type(exc).__name__}
+        return JSONResponse(body, status_code=503)
+    return JSONResponse({"status": "ready", "database": "ok"})

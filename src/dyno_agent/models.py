@@ -1,0 +1,23 @@
+"""Import every mapped class, so `Base.metadata` knows all tables (Alembic, tests)."""
+
+from dyno_agent.auth.models import User
+from dyno_agent.scheduling.models import (
+    Allocation,
+    AllocationEvent,
+    AppMeta,
+    Dyno,
+    DynoRule,
+    MaintenanceWindow,
+    Vehicle,
+)
+
+__all__ = [
+    "Allocation",
+    "AllocationEvent",
+    "AppMeta",
+    "Dyno",
+    "DynoRule",
+    "MaintenanceWindow",
+    "User",
+    "Vehicle",
+]

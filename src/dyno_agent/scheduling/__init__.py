@@ -1,0 +1,1 @@
+"""The scheduling domain: vehicles, dynos and their rules, maintenance, allocations, reports."""

@@ -1,0 +1,1 @@
+"""HTTP routes of the scheduling domain (thin: parse, call the domain, shape the answer)."""

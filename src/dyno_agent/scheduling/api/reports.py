@@ -1,0 +1,5 @@
+"""Routes for reports (placeholder until the module is written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Routes for vehicles (placeholder until the module is written)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,229 @@
+"""Tables of the scheduling domain. The migrations create them; these mappings mirror them.
+
+The guarantees (no double booking of a dyno or a vehicle, no booking in maintenance, valid status
+transitions, an audit row for every allocation change) live in PostgreSQL (initial migration).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dyno_agent.db.base import Base, TimestampMixin
+
+
+class AllocationStatus(enum.StrEnum):
+    scheduled = "scheduled"
+    delayed = "delayed"
+    running = "running"
+    completed = "completed"
+    cancelled = "cancelled"
+
+
+# Which status may follow which; mirrored by the trigger `allocations_check_transition`.
+TRANSITIONS: dict[AllocationStatus, frozenset[AllocationStatus]] = {
+    AllocationStatus.scheduled: frozenset(
+        {AllocationStatus.running, AllocationStatus.delayed, AllocationStatus.cancelled}
+    ),
+    AllocationStatus.delayed: frozenset(
+        {AllocationStatus.scheduled, AllocationStatus.running, AllocationStatus.cancelled}
+    ),
+    AllocationStatus.running: frozenset({AllocationStatus.completed, AllocationStatus.cancelled}),
+    AllocationStatus.completed: frozenset(),
+    AllocationStatus.cancelled: frozenset(),
+}
+ACTIVE_STATUSES = (
+    AllocationStatus.scheduled,
+    AllocationStatus.delayed,
+    AllocationStatus.running,
+    AllocationStatus.completed,
+)
+# Before these, an allocation can still be moved (rescheduled) or handed to another dyno.
+MOVABLE_STATUSES = (AllocationStatus.scheduled, AllocationStatus.delayed)
+
+
+class Vehicle(TimestampMixin, Base):
+    __tablename__ = "vehicles"
+    __table_args__ = (
+        CheckConstraint("vin ~ '^[A-HJ-NPR-Z0-9]{17}$'", name="vin_format"),
+        CheckConstraint("weight_lbs BETWEEN 1 AND 80000", name="weight_range"),
+        CheckConstraint("weight_class IN ('<10K', '>10K')", name="weight_class_vocab"),
+        CheckConstraint(
+            "weight_lbs IS NULL OR weight_class = "
+            "CASE WHEN weight_lbs <= 10000 THEN '<10K' ELSE '>10K' END",
+            name="weight_class_matches_weight",
+        ),
+        CheckConstraint("drive_type IN ('2WD', 'AWD', '4WD')", name="drive_type_vocab"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vin: Mapped[str] = mapped_column(String(17), unique=True, nullable=False)
+    program: Mapped[str | None] = mapped_column(String(120))
+    build_id: Mapped[str | None] = mapped_column(String(60))
+    cert_team: Mapped[str | None] = mapped_column(String(120))
+    powerpack: Mapped[str | None] = mapped_column(String(200))
+    build_type: Mapped[str | None] = mapped_column(String(60))
+    weight_lbs: Mapped[int | None] = mapped_column(Integer)
+    weight_class: Mapped[str] = mapped_column(String(4), nullable=False)
+    drive_type: Mapped[str] = mapped_column(String(3), nullable=False)
+
+
+class Dyno(TimestampMixin, Base):
+    __tablename__ = "dynos"
+    __table_args__ = (
+        CheckConstraint(
+            "available_to IS NULL OR available_from IS NULL OR available_to >= available_from",
+            name="window_order",
+        ),
+        Index("ix_dynos_supported_test_types", "supported_test_types", postgresql_using="gin"),
+        Index("ix_dynos_supported_drives", "supported_drives", postgresql_using="gin"),
+        Index(
+            "ix_dynos_supported_weight_classes", "supported_weight_classes", postgresql_using="gin"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True, nullable=False)
+    facility: Mapped[str] = mapped_column(String(60), nullable=False)
+    enabled: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="true")
+    available_from: Mapped[dt.date | None] = mapped_column(Date)
+    available_to: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+    # Display-only summaries of the rules, kept in step by the domain (`dynos.set_rules`).
+    supported_weight_classes: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), nullable=False, server_default="{}"
+    )
+    supported_drives: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), nullable=False, server_default="{}"
+    )
+    supported_test_types: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), nullable=False, server_default="{}"
+    )
+
+    rules: Mapped[list[DynoRule]] = relationship(
+        back_populates="dyno", lazy="raise", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class DynoRule(Base):
+    """One conjunctive rule: this dyno may run `test_type` for this drive type and weight class."""
+
+    __tablename__ = "dyno_rules"
+    __table_args__ = (
+        UniqueConstraint("dyno_id", "test_type", "drive_type", "weight_class", name="uq_dyno_rule"),
+        CheckConstraint("drive_type IN ('2WD', 'AWD', '4WD', 'any')", name="drive_type_vocab"),
+        CheckConstraint("weight_class IN ('<10K', '>10K', 'any')", name="weight_class_vocab"),
+        CheckConstraint(
+            "test_type = lower(btrim(test_type)) AND test_type <> ''", name="test_type"
+        ),
+        Index("ix_dyno_rules_lookup", "test_type", "drive_type", "weight_class", "dyno_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dyno_id: Mapped[int] = mapped_column(ForeignKey("dynos.id", ondelete="CASCADE"), nullable=False)
+    test_type: Mapped[str] = mapped_column(String(80), nullable=False)
+    drive_type: Mapped[str] = mapped_column(String(3), nullable=False)
+    weight_class: Mapped[str] = mapped_column(String(4), nullable=False)
+
+    dyno: Mapped[Dyno] = relationship(back_populates="rules", lazy="raise")
+
+
+class MaintenanceWindow(Base):
+    __tablename__ = "maintenance_windows"
+    __table_args__ = (CheckConstraint("end_date >= start_date", name="date_order"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dyno_id: Mapped[int] = mapped_column(
+        ForeignKey("dynos.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    start_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    end_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+class Allocation(TimestampMixin, Base):
+    """A vehicle's test on a dyno over whole days, `start_date` to `end_date` inclusive."""
+
+    __tablename__ = "allocations"
+    __table_args__ = (
+        CheckConstraint("end_date >= start_date", name="date_order"),
+        CheckConstraint(
+            "status IN ('scheduled', 'delayed', 'running', 'completed', 'cancelled')",
+            name="status_vocab",
+        ),
+        CheckConstraint(
+            "dyno_id IS NOT NULL OR status IN ('scheduled', 'delayed', 'cancelled')",
+            name="placed_when_started",
+        ),
+        Index("ix_allocations_dyno_dates", "dyno_id", "start_date", "end_date"),
+        Index("ix_allocations_vehicle_id", "vehicle_id"),
+        Index("ix_allocations_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vehicle_id: Mapped[int] = mapped_column(
+        ForeignKey("vehicles.id", ondelete="RESTRICT"), nullable=False
+    )
+    dyno_id: Mapped[int | None] = mapped_column(ForeignKey("dynos.id", ondelete="RESTRICT"))
+    test_type: Mapped[str] = mapped_column(String(80), nullable=False)
+    start_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    end_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(
+        String(12), nullable=False, server_default=AllocationStatus.scheduled.value
+    )
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    vehicle: Mapped[Vehicle] = relationship(lazy="raise")
+    dyno: Mapped[Dyno | None] = relationship(lazy="raise")
+
+    @property
+    def days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+
+class AllocationEvent(Base):
+    """Audit log: one row per insert/update/delete of an allocation, written by a trigger."""
+
+    __tablename__ = "allocation_events"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    allocation_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    action: Mapped[str] = mapped_column(String(10), nullable=False)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(10), nullable=False)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+class AppMeta(Base):
+    """Small key/value facts about the database, e.g. which dataset it holds."""
+
+    __tablename__ = "app_meta"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)

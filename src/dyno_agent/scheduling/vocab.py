@@ -1,0 +1,114 @@
+"""The lab's vocabularies, normalised once at the boundary.
+
+Drive types
+    `2WD`, `AWD`, `4WD`. Synonyms (any case, surrounding spaces ignored):
+    `2WD`, `4X2`, `FWD`, `RWD`, `2 WD` -> `2WD`; `AWD`, `RWD/AWD`, `FWD/AWD`, `AWD/RWD` -> `AWD`
+    (a vehicle that can run with all wheels driven needs a two-axle dyno); `4WD`, `4X4` -> `4WD`.
+Weight classes
+    `<10K` (weight <= 10,000 lbs) and `>10K`. Accepted spellings: `<10k`, `< 10K`, `>10k`, ...
+Test types
+    Case-insensitive free names, stored lower-case with single spaces: `150K  Mileage` ->
+    `150k mileage`.
+Rule wildcards
+    `any` in a rule's drive type or weight class matches every value.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dyno_agent.errors import InvalidInput
+
+DRIVE_TYPES = ("2WD", "AWD", "4WD")
+WEIGHT_CLASSES = ("<10K", ">10K")
+ANY = "any"
+WEIGHT_CLASS_LIMIT_LBS = 10_000
+MAX_WEIGHT_LBS = 80_000
+KG_PER_LB = 0.45359237
+
+_DRIVE_SYNONYMS = {
+    "2WD": "2WD",
+    "4X2": "2WD",
+    "FWD": "2WD",
+    "RWD": "2WD",
+    "AWD": "AWD",
+    "RWD/AWD": "AWD",
+    "AWD/RWD": "AWD",
+    "FWD/AWD": "AWD",
+    "AWD/FWD": "AWD",
+    "4WD": "4WD",
+    "4X4": "4WD",
+}
+_WEIGHT_CLASS_SYNONYMS = {"<10K": "<10K", ">10K": ">10K", "<=10K": "<10K", ">=10K": ">10K"}
+VIN_PATTERN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
+
+
+def normalize_drive_type(value: str) -> str:
+    key = re.sub(r"\s+", "", value).upper()
+    try:
+        return _DRIVE_SYNONYMS[key]
+    except KeyError:
+        raise InvalidInput(
+            f"Unknown drive type {value!r}; use one of {', '.join(DRIVE_TYPES)} "
+            "(synonyms 4X2, FWD, RWD, RWD/AWD and 4X4 are accepted).",
+            field="drive_type",
+        ) from None
+
+
+def normalize_rule_drive(value: str) -> str:
+    """A rule's drive type: a drive type or the wildcard `any`."""
+    return ANY if value.strip().lower() == ANY else normalize_drive_type(value)
+
+
+def normalize_weight_class(value: str) -> str:
+    key = re.sub(r"\s+", "", value).upper()
+    try:
+        return _WEIGHT_CLASS_SYNONYMS[key]
+    except KeyError:
+        raise InvalidInput(
+            f"Unknown weight class {value!r}; use <10K or >10K.", field="weight_class"
+        ) from None
+
+
+def normalize_rule_weight_class(value: str) -> str:
+    return ANY if value.strip().lower() == ANY else normalize_weight_class(value)
+
+
+def weight_class_for(weight_lbs: int | float) -> str:
+    if not 0 < weight_lbs <= MAX_WEIGHT_LBS:
+        raise InvalidInput(
+            f"Weight must be between 1 and {MAX_WEIGHT_LBS:,} lbs, got {weight_lbs}.",
+            field="weight_lbs",
+        )
+    return "<10K" if weight_lbs <= WEIGHT_CLASS_LIMIT_LBS else ">10K"
+
+
+def normalize_test_type(value: str) -> str:
+    name = re.sub(r"\s+", " ", value).strip().lower()
+    if not name or len(name) > 80:
+        raise InvalidInput("Test type must be 1 to 80 characters.", field="test_type")
+    return name
+
+
+def normalize_vin(value: str) -> str:
+    vin = value.strip().upper()
+    if not VIN_PATTERN.fullmatch(vin):
+        raise InvalidInput(
+            f"{value!r} is not a VIN: 17 letters and digits, without I, O or Q.", field="vin"
+        )
+    return vin
+
+
+def resolve_weight_class(weight_lbs: int | None, weight_class: str | None) -> str:
+    """The class from the weight when known, else the given class; both must agree."""
+    if weight_lbs is not None:
+        derived = weight_class_for(weight_lbs)
+        if weight_class is not None and normalize_weight_class(weight_class) != derived:
+            raise InvalidInput(
+                f"Weight {weight_lbs} lbs is class {derived}, not {weight_class}.",
+                field="weight_class",
+            )
+        return derived
+    if weight_class is None:
+        raise InvalidInput("Give weight_lbs or weight_class.", field="weight_lbs")
+    return normalize_weight_class(weight_class)
