@@ -35,7 +35,7 @@ def api_router() -> APIRouter:
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
-    """Build the app. Pass `engine` to share one (tests); otherwise the lifespan opens the database."""
+    """Build the app; pass `engine` to share one (tests), else the lifespan opens the database."""
     settings = settings or get_settings()
     if not settings.jwt_secret:
         settings = settings.model_copy(update={"jwt_secret": settings.resolved_jwt_secret()})

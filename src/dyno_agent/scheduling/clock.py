@@ -1,4 +1,4 @@
-""" "Today" for the domain: DYNO_TODAY when set (reproducible runs and demos), else the real date."""
+"""Today for the domain: DYNO_TODAY when set (reproducible runs, demos), else the real date."""
 
 from __future__ import annotations
 
