@@ -74,7 +74,12 @@ async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     """A session whose commits are savepoints inside one transaction rolled back after the test."""
     async with engine.connect() as conn:
         transaction = await conn.begin()
-        session = AsyncSession(bind=conn, join_transaction_mode="create_savepoint", autoflush=False)
+        session = AsyncSession(
+            bind=conn,
+            join_transaction_mode="create_savepoint",
+            autoflush=False,
+            expire_on_commit=False,
+        )
         try:
             yield session
         finally:
@@ -121,6 +126,9 @@ async def app(settings: Settings, engine: AsyncEngine, session: AsyncSession):  
     application = create_app(settings, engine=engine)
 
     async def test_session() -> AsyncIterator[AsyncSession]:
+        # The test's setup counts as committed before the request, so a request that fails
+        # rolls back only its own work (its savepoint), not the factories' rows.
+        await session.commit()
         try:
             yield session
             await session.commit()
