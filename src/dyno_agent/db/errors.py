@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent.errors import (
     AlreadyExists,
@@ -53,6 +55,8 @@ def translate(error: DBAPIError) -> DomainError | None:
     if name in _BY_CONSTRAINT:
         return _BY_CONSTRAINT[name]()
     state = sqlstate(error) or ""
+    if state in ("40P01", "40001"):  # deadlock, serialization failure: a concurrent change won
+        return Conflict("A concurrent change touched the same records; try again.", retry=True)
     if state == "23503":  # foreign_key_violation
         if "is still referenced" in str(error.orig):
             return InUse("It is still referenced by other records.", constraint=name)
@@ -62,3 +66,18 @@ def translate(error: DBAPIError) -> DomainError | None:
     if state.startswith("23"):
         return Conflict("The change conflicts with existing data.", constraint=name)
     return None
+
+
+@asynccontextmanager
+async def savepoint(session: AsyncSession) -> AsyncIterator[None]:
+    """Flush the block's writes in a savepoint: a constraint violation becomes its domain error
+    and the outer transaction stays usable. `begin_nested` flushes what is pending *before* the
+    savepoint, so make the writes inside the block."""
+    try:
+        async with session.begin_nested():
+            yield
+    except DBAPIError as exc:
+        domain = translate(exc)
+        if domain is None:
+            raise
+        raise domain from exc

@@ -1,5 +1,72 @@
-"""Routes for availability (placeholder until the module is written)."""
+"""Availability search."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from dyno_agent.deps import CurrentUser, SessionDep
+from dyno_agent.scheduling.availability import Availability, find_available_dynos
+from dyno_agent.scheduling.schemas.allocations import DynoBrief
+from dyno_agent.scheduling.schemas.availability import AvailabilityRead, BlockedDyno, FreeDyno
+from dyno_agent.scheduling.vocab import MAX_WEIGHT_LBS
+
+router = APIRouter(tags=["availability"])
+
+
+@router.get("/availability", response_model=AvailabilityRead)
+async def get_availability(
+    session: SessionDep,
+    _: CurrentUser,
+    start_date: dt.date,
+    end_date: dt.date,
+    test_type: Annotated[str, Query(min_length=1, max_length=80)],
+    drive_type: Annotated[str, Query(min_length=1, max_length=20)],
+    weight_lbs: Annotated[int | None, Query(ge=1, le=MAX_WEIGHT_LBS)] = None,
+    weight_class: Annotated[str | None, Query(max_length=10)] = None,
+) -> AvailabilityRead:
+    """Free compatible dynos for the window, best first; when none, why and the earliest date."""
+    result = await find_available_dynos(
+        session,
+        start_date=start_date,
+        end_date=end_date,
+        test_type=test_type,
+        drive_type=drive_type,
+        weight_lbs=weight_lbs,
+        weight_class=weight_class,
+    )
+    return availability_read(result)
+
+
+def availability_read(result: Availability) -> AvailabilityRead:
+    return AvailabilityRead(
+        test_type=result.need.test_type,
+        drive_type=result.need.drive_type,
+        weight_class=result.need.weight_class,
+        start_date=result.window.start,
+        end_date=result.window.end,
+        compatible=result.compatible,
+        free=[
+            FreeDyno(
+                id=d.id, name=d.name, facility=d.facility, pressure=result.pressure.get(d.id, 0)
+            )
+            for d in result.free
+        ],
+        blocked=[
+            BlockedDyno(
+                dyno=DynoBrief.model_validate(b.dyno),
+                reason=b.reason,
+                detail=b.detail,
+                allocation_ids=b.allocation_ids,
+                maintenance_ids=b.maintenance_ids,
+            )
+            for b in result.blocked
+        ],
+        earliest_start=result.earliest_start,
+        earliest_dyno=DynoBrief.model_validate(result.earliest_dyno)
+        if result.earliest_dyno
+        else None,
+        message=result.explain(),
+    )

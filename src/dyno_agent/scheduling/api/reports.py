@@ -1,5 +1,92 @@
-"""Routes for reports (placeholder until the module is written)."""
+"""Reports: conflicts, dyno state on a day, counts, utilisation."""
+
+from __future__ import annotations
+
+import datetime as dt
 
 from fastapi import APIRouter
 
-router = APIRouter()
+from dyno_agent.deps import CurrentUser, SessionDep
+from dyno_agent.scheduling import clock, reports
+from dyno_agent.scheduling.schemas.allocations import DynoBrief
+from dyno_agent.scheduling.schemas.reports import (
+    ConflictRead,
+    CountsRead,
+    DynoDayStatusRead,
+    UtilizationRead,
+    UtilizationRow,
+)
+
+router = APIRouter(tags=["reports"])
+
+
+@router.get("/conflicts", response_model=list[ConflictRead])
+async def get_conflicts(
+    session: SessionDep,
+    _: CurrentUser,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+) -> list[ConflictRead]:
+    """Open allocations in conflict: overlaps, maintenance, dyno state or rules, unplaced."""
+    items = await reports.detect_conflicts(session, start_date, end_date)
+    return [ConflictRead.model_validate(item) for item in items]
+
+
+@router.get("/reports/maintenance", response_model=list[DynoDayStatusRead])
+async def get_maintenance_check(
+    session: SessionDep, _: CurrentUser, on_date: dt.date | None = None
+) -> list[DynoDayStatusRead]:
+    """Each dyno's state on a day (default today): available, disabled, outside, maintenance."""
+    rows = await reports.maintenance_check(session, on_date)
+    return [
+        DynoDayStatusRead(dyno=DynoBrief.model_validate(r.dyno), status=r.status, reason=r.reason)
+        for r in rows
+    ]
+
+
+@router.get("/reports/counts", response_model=CountsRead)
+async def get_counts(
+    session: SessionDep,
+    _: CurrentUser,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+) -> CountsRead:
+    """Allocation counts by status and by test type, optionally for a date range."""
+    result = await reports.counts(session, start_date, end_date)
+    return CountsRead(
+        by_status=result.by_status,
+        by_test_type=result.by_test_type,
+        completed=result.by_status.get("completed", 0),
+        total=result.total,
+    )
+
+
+@router.get("/reports/utilization", response_model=UtilizationRead)
+async def get_utilization(
+    session: SessionDep,
+    _: CurrentUser,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+) -> UtilizationRead:
+    """Booked days / available days per dyno (default: the 28 days from today)."""
+    start = start_date or clock.today()
+    end = end_date or start + dt.timedelta(days=27)
+    rows = await reports.utilization(session, start, end)
+    available = sum(r.available_days for r in rows)
+    return UtilizationRead(
+        start_date=start,
+        end_date=end,
+        dynos=[
+            UtilizationRow(
+                dyno=DynoBrief.model_validate(r.dyno),
+                available_days=r.available_days,
+                booked_days=r.booked_days,
+                maintenance_days=r.maintenance_days,
+                allocations=r.allocations,
+                test_types=r.test_types,
+                utilization=r.utilization,
+            )
+            for r in rows
+        ],
+        overall=round(sum(r.booked_days for r in rows) / available, 4) if available else None,
+    )

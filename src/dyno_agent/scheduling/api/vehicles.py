@@ -1,5 +1,68 @@
-"""Routes for vehicles (placeholder until the module is written)."""
+"""Routes for vehicles: any signed-in user registers and edits them; deleting needs power_user."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from dyno_agent.deps import CurrentUser, PowerUser, SessionDep
+from dyno_agent.pagination import Page, PageParams
+from dyno_agent.scheduling import vehicles
+from dyno_agent.scheduling.schemas.vehicles import VehicleCreate, VehicleRead, VehicleUpdate
+
+router = APIRouter(prefix="/vehicles", tags=["vehicles"])
+
+
+@router.get("", response_model=Page[VehicleRead])
+async def list_vehicles(
+    session: SessionDep,
+    _: CurrentUser,
+    page: PageParams,
+    q: Annotated[
+        str | None, Query(max_length=100, description="Search VIN, program, build, team.")
+    ] = None,
+    drive_type: Annotated[str | None, Query(max_length=20, examples=["AWD"])] = None,
+    weight_class: Annotated[str | None, Query(max_length=10, examples=["<10K"])] = None,
+) -> Page[VehicleRead]:
+    """List vehicles by id, a page at a time, optionally filtered."""
+    items, total = await vehicles.list_vehicles(
+        session,
+        q=q,
+        drive_type=drive_type,
+        weight_class=weight_class,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return Page[VehicleRead](
+        items=[VehicleRead.model_validate(v) for v in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/{vehicle_id}", response_model=VehicleRead)
+async def get_vehicle(vehicle_id: int, session: SessionDep, _: CurrentUser) -> VehicleRead:
+    """One vehicle by id."""
+    return VehicleRead.model_validate(await vehicles.get_vehicle(session, vehicle_id))
+
+
+@router.post("", response_model=VehicleRead, status_code=status.HTTP_201_CREATED)
+async def create_vehicle(data: VehicleCreate, session: SessionDep, _: CurrentUser) -> VehicleRead:
+    """Register a test vehicle; the weight class is derived from the weight when given."""
+    return VehicleRead.model_validate(await vehicles.create_vehicle(session, data))
+
+
+@router.patch("/{vehicle_id}", response_model=VehicleRead)
+async def update_vehicle(
+    vehicle_id: int, data: VehicleUpdate, session: SessionDep, _: CurrentUser
+) -> VehicleRead:
+    """Change some fields of a vehicle."""
+    return VehicleRead.model_validate(await vehicles.update_vehicle(session, vehicle_id, data))
+
+
+@router.delete("/{vehicle_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_vehicle(vehicle_id: int, session: SessionDep, _: PowerUser) -> None:
+    """Delete a vehicle that has never been booked (power_user)."""
+    await vehicles.delete_vehicle(session, vehicle_id)

@@ -1,0 +1,202 @@
+"""`classify`: which of the agent's jobs a message asks for, by ordered keyword rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Sequence
+
+from dyno_agent.agent.offline import entities
+from dyno_agent.agent.offline.date_tokens import find_date_tokens
+from dyno_agent.agent.offline.text import normalize
+from dyno_agent.agent.offline.vocab_match import find_dynos
+
+
+class Intent(enum.StrEnum):
+    FIND_AVAILABILITY = "find_availability"
+    BOOK = "book"
+    CHECK_VEHICLE = "check_vehicle"
+    CANCEL = "cancel"
+    RESCHEDULE = "reschedule"
+    DYNO_SCHEDULE = "dyno_schedule"
+    CONFLICTS = "conflicts"
+    MAINTENANCE = "maintenance"
+    COMPLETED_COUNT = "completed_count"
+    TESTS_BY_STATUS = "tests_by_status"
+    UTILIZATION = "utilization"
+    LIST_DYNOS = "list_dynos"
+    GET_DYNO = "get_dyno"
+    DATETIME = "datetime"
+    HELP = "help"
+    DECLINE = "destructive_or_offtopic"
+    UNKNOWN = "unknown"
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+_INJECTION = _rx(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,30}\b(?:instructions?|rules|prompt|guidelines)\b|"
+    r"\bsystem\s+prompt\b|\bjailbreak\b|\bdeveloper\s+mode\b|\byou\s+are\s+now\b|\bpretend\s+(?:to\s+be|you)\b|"
+    r"\bact\s+as\s+(?:an?\s+)?(?!dyno)\w+"
+)
+_DESTRUCTIVE = _rx(
+    r"\b(?:drop|truncate|alter)\s+(?:table|database|schema|view)\b|\bdelete\s+from\b|"
+    r"\binsert\s+into\b|\bupdate\s+\w+\s+set\b|\bgrant\s+(?:all|admin|access|privileges|me)\b|"
+    r"\brm\s+-rf\b|"
+    r"\b(?:delete|remove|cancel|wipe|erase|clear|purge|destroy|nuke|reset)\s+"
+    r"(?:all|every|everything|each|the\s+(?:whole|entire)|the\s+database|the\s+db)\b|"
+    r"\b(?:wipe|erase|purge|destroy|nuke)\b.*\b(?:database|db|bookings|allocations|data|tables?)\b|"
+    r"\bpasswords?\b|\bpassword\s+hash|\bapi\s+keys?\b|\bsecret\s+key\b"
+)
+_OFFTOPIC = _rx(
+    r"\b(?:poem|poetry|haiku|limerick|joke|jokes|song|lyrics|recipe|essay|story|novel|weather|"
+    r"horoscope|bitcoin|crypto|stock\s+price|football|soccer|basketball|movie|recommend\s+a\s+book|"
+    r"homework|translate|capital\s+of|meaning\s+of\s+life|president|girlfriend|boyfriend)\b|"
+    r"\bwrite\s+(?:me\s+)?(?:an?\s+)?(?:python|javascript|code|script|program|letter|email)\b"
+)
+_DATETIME = _rx(
+    r"^\W*(?:hey\W+|hi\W+|please\W+)?(?:(?:what(?:'s|\s+is)|tell\s+me)\s+(?:the\s+)?(?:date|day|time)"
+    r"(?:\s+(?:is\s+it|today|now|right\s+now))?|what\s+(?:day|date|time)\s+(?:is\s+(?:it|today)|of\s+the\s+week\s+is\s+it)|"
+    r"(?:what(?:'s|\s+is)\s+)?today'?s\s+date|(?:what(?:'s|\s+is)\s+)?the\s+current\s+(?:date|time)|"
+    r"what(?:'s|\s+is)\s+today)\W*(?:today|now)?\W*$"
+)
+_HELP = _rx(
+    r"^\W*(?:help|\?|what\s+can\s+you\s+do|how\s+(?:can|do)\s+(?:you|i)\s+(?:help|use\s+(?:you|this))|"
+    r"what\s+do\s+you\s+do|who\s+are\s+you|what\s+are\s+you|commands|menu|usage)\W*$|"
+    r"\bwhat\s+can\s+you\s+(?:do|help\s+with)\b|\bhow\s+does\s+this\s+work\b"
+)
+_GREETING = _rx(
+    r"^\W*(?:hi|hello|hey|hiya|howdy|good\s+(?:morning|afternoon|evening)|thanks|thank\s+you|"
+    r"thx|cheers|ok|okay|bye|goodbye)\b[\w\s,!.]{0,20}$"
+)
+_CANCEL = _rx(r"\b(?:cancel|call\s+off|scrap|delete|remove|drop|withdraw)\b")
+_RESCHEDULE = _rx(
+    r"\b(?:reschedule|re-schedule|rebook|re-book|move|shift|postpone|push\s+(?:back|out|it|booking)|"
+    r"push|delay|bring\s+forward|pull\s+(?:it\s+)?(?:in|forward)|change\s+the\s+(?:date|start))\b"
+)
+_CONFLICTS = _rx(
+    r"\b(?:conflicts?|clash(?:es)?|overlap(?:s|ping)?|double[\s-]?book(?:ed|ings?)?)\b"
+)
+_MAINTENANCE = _rx(
+    r"\b(?:maintenance|downtime|out\s+of\s+service|service\s+window|under\s+repair|calibration)\b"
+)
+_UTILIZATION = _rx(
+    r"\b(?:utili[sz]ation|utili[sz]ed|usage\s+report|how\s+busy|occupancy|capacity\s+report|"
+    r"load\s+report|busy\s+(?:were|are|is)|percent(?:age)?\s+(?:booked|used))\b"
+)
+_COUNT = _rx(r"\b(?:how\s+many|count|number\s+of|total)\b")
+_COMPLETED = _rx(r"\b(?:completed?|finished|done)\b")
+_BOOK = _rx(
+    r"\b(?:book|allocate|reserve|assign)\b|^\W*(?:please\s+)?schedule\b|"
+    r"\b(?:can|could|would)\s+you\s+(?:please\s+)?schedule\b|"
+    r"\b(?:i|we)(?:'d|\s+would)?\s+(?:want|need|like)\s+to\s+schedule\b|"
+    r"\bschedule\s+(?:vehicle|car|truck|vin|an?\b|my|our)|\bput\s+(?:vehicle|car|truck|vin)\b"
+)
+_AVAILABILITY = _rx(
+    r"\b(?:available|availability|free|open\s+(?:slots?|dynos?)|vacant|unbooked|room\s+for|"
+    r"which\s+dynos?\s+(?:can|could|are|is|will|would|for|fits?|handles?|supports?)|"
+    r"what\s+dynos?\s+(?:can|could|fits?|handles?|supports?|for)|where\s+can\s+(?:i|we)|"
+    r"find\s+(?:me\s+)?(?:a|an)\s+(?:dyno|slot)|any\s+dynos?)\b"
+)
+_SCHEDULE_WORDS = _rx(
+    r"\b(?:what'?s\s+on|what\s+is\s+on|schedule|scheduled|calendar|booked|bookings?|allocations?|"
+    r"running|busy|happening|who'?s\s+on|who\s+is\s+on|agenda|planned|on\s+it)\b"
+)
+_DYNO_INFO = _rx(
+    r"\b(?:about|details?|info(?:rmation)?|rules?|capabilit(?:y|ies)|specs?|configuration|config|"
+    r"supports?|enabled|disabled|describe|tell\s+me|what\s+can\s+\S+(?:\s+\S+)?\s+(?:test|handle|do|run))\b"
+)
+_LIST_DYNOS = _rx(
+    r"\b(?:list|show|all|which|what|our|the)\b.{0,20}\bdynos\b|\bdynos?\s+(?:list|do\s+we\s+have)\b|"
+    r"\bhow\s+many\s+dynos\b"
+)
+_DYNO_LIKE = re.compile(
+    r"\bdyno\s*(?:#|id\s*)?\s*\d+\b|(?<![\w#])[A-Z]{2,5}\s?#?\s?\d{1,2}\b(?![.,]\d|\s*(?:lbs?|pounds|kg|k)\b)",
+    re.IGNORECASE,
+)
+_NOT_DYNO_PREFIXES = ("VIN", "AWD", "FWD", "RWD", "WD", "X")
+_CHECK_VEHICLE = _rx(
+    r"\b(?:check|status|where|when|what|which|show|list|is|are|has|any|find|look\s*up|bookings?|"
+    r"allocations?|booked|scheduled|schedule|history|tests?)\b"
+)
+_VEHICLE_WORD = _rx(r"\b(?:vehicle|car|truck|vin)\b")
+_REFERENCE_DAY = dt.date(2001, 1, 1)
+
+
+def mentions_dyno(text: str, dyno_names: Sequence[str] = ()) -> bool:
+    """A known dyno name, "dyno 3", or (with no vocabulary) a name-like code such as "MPG 3"."""
+    if find_dynos(text, dyno_names) or entities.extract_dyno_id(text) is not None:
+        return True
+    if dyno_names:
+        return False
+    for match in _DYNO_LIKE.finditer(text):
+        prefix = re.match(r"[A-Za-z]+", match.group(0))
+        if prefix and prefix.group(0).isupper() and prefix.group(0) not in _NOT_DYNO_PREFIXES:
+            return True
+    return False
+
+
+def _mentions_vehicle(text: str) -> bool:
+    return entities.find_vin(text) is not None or entities.find_vehicle_id(text) is not None
+
+
+def _mentions_date(text: str) -> bool:
+    return bool(find_date_tokens(text, _REFERENCE_DAY))
+
+
+def classify(text: str, dyno_names: Sequence[str] = ()) -> Intent:
+    """The first matching rule wins; the order encodes which reading is safer when two apply."""
+    text = normalize(text).strip()
+    if not text:
+        return Intent.HELP
+    if _INJECTION.search(text) or _DESTRUCTIVE.search(text) or _OFFTOPIC.search(text):
+        return Intent.DECLINE
+    if _DATETIME.search(text):
+        return Intent.DATETIME
+    if _HELP.search(text):
+        return Intent.HELP
+    has_vehicle = _mentions_vehicle(text)
+    has_dyno = mentions_dyno(text, dyno_names)
+    has_booking = entities.find_allocation_id(text) is not None
+    if _CANCEL.search(text):
+        return Intent.CANCEL
+    if _RESCHEDULE.search(text) and (has_booking or not _BOOK.search(text)):
+        return Intent.RESCHEDULE
+    for pattern, intent in (
+        (_CONFLICTS, Intent.CONFLICTS),
+        (_MAINTENANCE, Intent.MAINTENANCE),
+        (_UTILIZATION, Intent.UTILIZATION),
+    ):
+        if pattern.search(text):
+            return intent
+    if _COUNT.search(text) and _COMPLETED.search(text):
+        return Intent.COMPLETED_COUNT
+    wants_booking = bool(_BOOK.search(text))
+    vehicle_facts = bool(entities.find_weight_lbs(text) or entities.find_drive_type(text))
+    if wants_booking and (has_vehicle or not vehicle_facts) and not _AVAILABILITY.search(text):
+        return Intent.BOOK
+    names_vehicle = has_vehicle or bool(_VEHICLE_WORD.search(text))
+    if names_vehicle and _CHECK_VEHICLE.search(text) and not _AVAILABILITY.search(text):
+        return Intent.CHECK_VEHICLE  # without an id or VIN the model asks which vehicle
+    if has_dyno:
+        if _DYNO_INFO.search(text) and not _mentions_date(text):
+            return Intent.GET_DYNO
+        if _SCHEDULE_WORDS.search(text) or _AVAILABILITY.search(text) or _mentions_date(text):
+            return Intent.DYNO_SCHEDULE
+        return Intent.GET_DYNO
+    if _AVAILABILITY.search(text) or (wants_booking and vehicle_facts):
+        return Intent.FIND_AVAILABILITY
+    if _LIST_DYNOS.search(text) or re.search(r"\bdynos\b", text, re.IGNORECASE):
+        return Intent.LIST_DYNOS
+    if entities.extract_status(text):
+        return Intent.TESTS_BY_STATUS
+    if has_vehicle:
+        return Intent.CHECK_VEHICLE
+    if vehicle_facts and re.search(r"\bdyno\b", text, re.IGNORECASE):
+        return Intent.FIND_AVAILABILITY
+    if _GREETING.search(text) or re.search(r"\bhelp\b", text, re.IGNORECASE):
+        return Intent.HELP
+    return Intent.UNKNOWN

@@ -1,0 +1,153 @@
+"""`parse_request`: intent, entities, dates and what is still missing, for the offline model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from dyno_agent.agent.offline import entities, vocab_match
+from dyno_agent.agent.offline.date_tokens import find_date_tokens
+from dyno_agent.agent.offline.dates import DateSpec, combine
+from dyno_agent.agent.offline.durations import extract_backup, find_duration
+from dyno_agent.agent.offline.intents import Intent, classify
+from dyno_agent.agent.offline.text import Span, mask, normalize
+
+
+@dataclass(frozen=True)
+class Entities:
+    vehicle_id: int | None = None
+    vin: str | None = None
+    invalid_vin: str | None = None
+    allocation_id: int | None = None
+    weight_lbs: int | None = None
+    weight_class: str | None = None
+    drive_type: str | None = None
+    test_type: str | None = None
+    other_test_types: tuple[str, ...] = ()
+    unknown_test_type: str | None = None
+    dyno: str | None = None  # a name from the vocabulary, or a dyno id as text ("7")
+    backup: bool | None = None
+    max_backup_days: int | None = None
+    status: str | None = None
+    include_disabled: bool = False
+
+
+@dataclass(frozen=True)
+class ParsedRequest:
+    """`start_date`/`end_date`/`days` are resolved for the intent (a day count from an explicit
+    range, an end from a start and a day count); `missing` names what to ask for, never guess;
+    `problems` names what the user said that cannot be right (an end before the start)."""
+
+    text: str
+    intent: Intent
+    entities: Entities
+    dates: DateSpec
+    start_date: dt.date | None
+    end_date: dt.date | None
+    days: int | None
+    missing: tuple[str, ...]
+    problems: tuple[str, ...] = ()
+
+
+# The windows that a single day may stand for ("what's on MPG 3 on Monday").
+_WINDOW_INTENTS = {Intent.DYNO_SCHEDULE, Intent.UTILIZATION, Intent.FIND_AVAILABILITY}
+
+
+def extract_entities(
+    text: str, test_types: Sequence[str], dyno_names: Sequence[str]
+) -> tuple[Entities, str]:
+    """All entities, and the text with their spans blanked (for date and duration parsing)."""
+    text = normalize(text)
+    spans: list[Span] = []
+    dynos = vocab_match.find_dynos(text, dyno_names)
+    spans += [span for _, span in dynos]
+    vin = entities.find_vin(text)
+    if vin:
+        spans.append(vin[1])
+    tests = vocab_match.find_test_types(mask(text, spans), test_types)
+    spans += [span for _, span in tests]
+    backup = extract_backup(mask(text, spans))
+    spans += list(backup.spans)
+    rest = mask(text, spans)
+    weight = entities.find_weight_lbs(rest)
+    drive = entities.find_drive_type(rest)
+    dyno_id = entities.extract_dyno_id(rest)
+    found = Entities(
+        vehicle_id=entities.extract_vehicle_id(rest),
+        vin=vin[0] if vin else None,
+        invalid_vin=None if vin else entities.extract_invalid_vin(rest),
+        allocation_id=entities.extract_allocation_id(rest),
+        weight_lbs=weight[0] if weight else None,
+        weight_class=entities.extract_weight_class(rest),
+        drive_type=drive[0] if drive else None,
+        test_type=tests[0][0] if tests else None,
+        other_test_types=tuple(name for name, _ in tests[1:]),
+        unknown_test_type=None if tests else vocab_match.extract_unknown_test_type(rest),
+        dyno=dynos[0][0] if dynos else (str(dyno_id) if dyno_id is not None else None),
+        backup=backup.allowed,
+        max_backup_days=backup.max_days,
+        status=entities.extract_status(rest),
+        include_disabled=entities.mentions_disabled(rest),
+    )
+    for span in (weight, drive):
+        if span:
+            spans.append(span[1])
+    return found, mask(text, spans)
+
+
+def parse_request(
+    text: str, today: dt.date, test_types: Sequence[str], dyno_names: Sequence[str]
+) -> ParsedRequest:
+    intent = classify(text, dyno_names)
+    found, rest = extract_entities(text, test_types, dyno_names)
+    if found.allocation_id is None and intent in (Intent.CANCEL, Intent.RESCHEDULE):
+        bare = entities.extract_bare_id(rest)
+        if bare is not None and found.vehicle_id is None:
+            found = replace(found, allocation_id=bare)
+    dates = combine(rest, find_date_tokens(rest, today))
+    duration = find_duration(mask(rest, dates.spans))
+    days = duration[0] if duration else None
+    start, end = dates.start, dates.end
+    if intent is Intent.RESCHEDULE and dates.start_cue == "from" and dates.end_cue == "to":
+        start, end = dates.end, None  # "move booking 17 from March 10 to March 14"
+    if dates.period and intent in (Intent.BOOK, Intent.RESCHEDULE):
+        end = None  # "next week" gives the earliest start, not the length of the test
+    if start is not None and end is None and days is not None:
+        end = start + dt.timedelta(days=days - 1)
+    problems = ("end_before_start",) if start and end and end < start else ()
+    if start and end and days is None and not dates.period and not problems:
+        days = (end - start).days + 1
+    if intent in _WINDOW_INTENTS and start is not None and end is None:
+        end = start
+    missing = _missing(intent, found, start, end, days)
+    return ParsedRequest(text, intent, found, dates, start, end, days, missing, problems)
+
+
+def _missing(
+    intent: Intent, found: Entities, start: dt.date | None, end: dt.date | None, days: int | None
+) -> tuple[str, ...]:
+    needs: list[str] = []
+    has_vehicle = found.vehicle_id is not None or found.vin is not None
+    if intent in (Intent.BOOK, Intent.CHECK_VEHICLE) and not has_vehicle:
+        needs.append("vehicle")
+    if intent in (Intent.BOOK, Intent.FIND_AVAILABILITY) and found.test_type is None:
+        needs.append("test_type")
+    if intent is Intent.FIND_AVAILABILITY:
+        if found.weight_lbs is None and found.weight_class is None:
+            needs.append("weight")
+        if found.drive_type is None:
+            needs.append("drive_type")
+    if intent in (Intent.CANCEL, Intent.RESCHEDULE) and found.allocation_id is None:
+        needs.append("allocation_id")
+    if intent in (Intent.DYNO_SCHEDULE, Intent.GET_DYNO) and found.dyno is None:
+        needs.append("dyno")
+    if intent is Intent.TESTS_BY_STATUS and found.status is None:
+        needs.append("status")
+    if intent in (Intent.BOOK, Intent.RESCHEDULE, *_WINDOW_INTENTS) and start is None:
+        needs.append("start_date")
+    if intent is Intent.BOOK and days is None and end is None:
+        needs.append("duration")
+    if intent in _WINDOW_INTENTS and start is not None and end is None:
+        needs.append("end_date")
+    return tuple(needs)

@@ -1,0 +1,156 @@
+"""Booking from the command line: allocate, book, cancel, reschedule, status (channel `cli`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dyno_agent.cli.output import EndDate, JsonFlag, StartDate, allocation_line, print_json
+from dyno_agent.cli.runtime import CLI_ACTOR, transact
+from dyno_agent.scheduling import booking
+from dyno_agent.scheduling.models import AllocationStatus
+from dyno_agent.scheduling.schemas.allocations import (
+    AllocationCreate,
+    AllocationRead,
+    AutoAllocateCreate,
+    BookingRead,
+    RescheduleRequest,
+)
+
+VehicleId = Annotated[int | None, typer.Option("--vehicle", help="Vehicle id.")]
+Vin = Annotated[str | None, typer.Option("--vin", help="Vehicle VIN (any case).")]
+TestType = Annotated[str, typer.Option("--test-type", "-t", help="e.g. '4k certification'.")]
+Days = Annotated[int | None, typer.Option("--days", help="Length in whole days.")]
+AllocationId = Annotated[int, typer.Argument(help="Allocation id.")]
+
+
+def _show(allocation: AllocationRead, as_json: bool, message: str | None = None) -> None:
+    if as_json:
+        print_json(allocation)
+        return
+    typer.echo(allocation_line(allocation))
+    if message:
+        typer.echo(message)
+
+
+def allocate(
+    test_type: TestType,
+    start: StartDate,
+    days: Annotated[int, typer.Option("--days", help="Length in whole days.")],
+    vehicle: VehicleId = None,
+    vin: Vin = None,
+    backup: Annotated[bool, typer.Option(help="Try later starts if the window is full.")] = False,
+    max_backup_days: Annotated[int, typer.Option(help="How many days later, at most.")] = 7,
+    as_json: JsonFlag = False,
+) -> None:
+    """Book a vehicle's test on the best free compatible dyno."""
+
+    async def work(session: AsyncSession) -> BookingRead:
+        body = AutoAllocateCreate(
+            vehicle_id=vehicle,
+            vin=vin,
+            test_type=test_type,
+            start_date=start,
+            days_to_complete=days,
+            backup=backup,
+            max_backup_days=max_backup_days,
+        )
+        result = await booking.auto_allocate(session, CLI_ACTOR, **body.model_dump())
+        return BookingRead(
+            allocation=AllocationRead.model_validate(result.allocation),
+            message=result.message,
+            shift_days=result.shift_days,
+        )
+
+    result = transact(work)
+    if as_json:
+        print_json(result)
+    else:
+        _show(result.allocation, False, result.message)
+
+
+def book(
+    dyno: Annotated[str, typer.Argument(help="Dyno name (e.g. 'MPG 3') or id.")],
+    test_type: TestType,
+    start: StartDate,
+    end: EndDate = None,
+    days: Days = None,
+    vehicle: VehicleId = None,
+    vin: Vin = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Book a vehicle's test on a named dyno, or say why it cannot be."""
+
+    async def work(session: AsyncSession) -> AllocationRead:
+        body = AllocationCreate(
+            vehicle_id=vehicle,
+            vin=vin,
+            dyno=int(dyno) if dyno.isdigit() else dyno,
+            test_type=test_type,
+            start_date=start,
+            end_date=end,
+            days_to_complete=days,
+        )
+        allocation = await booking.book_on_dyno(session, CLI_ACTOR, **body.model_dump())
+        return AllocationRead.model_validate(allocation)
+
+    _show(transact(work), as_json, "Booked.")
+
+
+def cancel(allocation_id: AllocationId, as_json: JsonFlag = False) -> None:
+    """Cancel an allocation."""
+
+    async def work(session: AsyncSession) -> AllocationRead:
+        allocation = await booking.cancel_allocation(session, CLI_ACTOR, allocation_id)
+        return AllocationRead.model_validate(allocation)
+
+    _show(transact(work), as_json, "Cancelled.")
+
+
+def reschedule(
+    allocation_id: AllocationId,
+    start: StartDate,
+    days: Days = None,
+    dyno: Annotated[str | None, typer.Option(help="Move to this dyno (name or id).")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Move a scheduled or delayed allocation (same dyno if free, else the best free one)."""
+
+    async def work(session: AsyncSession) -> AllocationRead:
+        body = RescheduleRequest(
+            new_start_date=start,
+            days_to_complete=days,
+            dyno=int(dyno) if dyno and dyno.isdigit() else dyno,
+        )
+        allocation = await booking.reschedule_allocation(
+            session,
+            CLI_ACTOR,
+            allocation_id,
+            body.new_start_date,
+            days_to_complete=body.days_to_complete,
+            dyno=body.dyno,
+        )
+        return AllocationRead.model_validate(allocation)
+
+    _show(transact(work), as_json, "Rescheduled.")
+
+
+def status(
+    allocation_id: AllocationId,
+    new_status: Annotated[AllocationStatus, typer.Argument(metavar="STATUS")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Change an allocation's status (scheduled -> running -> completed, delayed, cancelled)."""
+
+    async def work(session: AsyncSession) -> AllocationRead:
+        allocation = await booking.change_status(session, CLI_ACTOR, allocation_id, new_status)
+        return AllocationRead.model_validate(allocation)
+
+    _show(transact(work), as_json, f"Now {new_status.value}.")
+
+
+def register(app: typer.Typer) -> None:
+    for command in (allocate, book, cancel, reschedule, status):
+        app.command(rich_help_panel="Booking")(command)

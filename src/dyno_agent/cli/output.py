@@ -1,0 +1,40 @@
+"""How commands print: one line per allocation for people, `--json` for scripts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import typer
+from pydantic import BaseModel
+
+from dyno_agent.cli.runtime import parse_date
+from dyno_agent.scheduling.schemas.allocations import AllocationRead
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def date_option(help_text: str) -> Any:
+    return typer.Option(parser=parse_date, metavar="YYYY-MM-DD", help=help_text)
+
+
+StartDate = Annotated[dt.date, date_option("First day (inclusive).")]
+OptionalStart = Annotated[dt.date | None, date_option("First day (inclusive).")]
+EndDate = Annotated[dt.date | None, date_option("Last day (inclusive).")]
+
+
+def print_json(value: BaseModel | Sequence[BaseModel]) -> None:
+    if isinstance(value, BaseModel):
+        typer.echo(value.model_dump_json(indent=2))
+    else:
+        typer.echo(json.dumps([item.model_dump(mode="json") for item in value], indent=2))
+
+
+def allocation_line(a: AllocationRead) -> str:
+    dyno = a.dyno.name if a.dyno else "(unplaced)"
+    return (
+        f"#{a.id:<5} {dyno:<8} {a.vehicle.vin}  {a.test_type:<20} "
+        f"{a.start_date} to {a.end_date} ({a.days} d)  {a.status.value}"
+    )

@@ -1,0 +1,111 @@
+"""What every command shares: "today", the database, one transaction per command, error output."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn, TypeVar
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dyno_agent.auth.actor import Actor, Channel
+from dyno_agent.config import get_settings
+from dyno_agent.db.engine import make_engine, make_session_factory
+from dyno_agent.db.errors import sqlstate, translate
+from dyno_agent.db.url import Database, open_database
+from dyno_agent.errors import DomainError, InvalidInput
+
+T = TypeVar("T")
+
+EXIT_ERROR = 1  # the operation was refused (not found, conflict, no capacity, ...)
+EXIT_INVALID = 2  # the input was wrong (like a usage error)
+
+CLI_ACTOR = Actor.system(Channel.cli)
+
+
+def parse_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD.") from None
+
+
+def apply_today(today: dt.date | None) -> None:
+    """Make `clock.today()` return `today` for this process (the `DYNO_TODAY` setting)."""
+    if today is None:
+        return
+    os.environ["DYNO_TODAY"] = today.isoformat()
+    get_settings.cache_clear()
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+def open_configured_database() -> Database:
+    """DATABASE_URL, or the embedded server (started on demand); keep the result while in use."""
+    with reported_errors():
+        return open_database(get_settings())
+
+
+async def _in_transaction(url: URL, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    engine = make_engine(url, pool_size=2)
+    try:
+        async with make_session_factory(engine)() as session:
+            try:
+                result = await work(session)
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+            return result
+    finally:
+        await engine.dispose()
+
+
+def transact(work: Callable[[AsyncSession], Awaitable[T]], database: Database | None = None) -> T:
+    """Run `work` in one transaction that commits on success; errors end the command."""
+    database = database or open_configured_database()
+    with reported_errors():
+        return run(_in_transaction(database.url, work))
+
+
+def fail(message: str, details: dict[str, Any] | None = None, code: int = EXIT_ERROR) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    for key, value in (details or {}).items():
+        typer.echo(f"  {key}: {value}", err=True)
+    raise typer.Exit(code)
+
+
+def fail_with(error: DomainError) -> NoReturn:
+    fail(error.message, error.details, EXIT_INVALID if isinstance(error, InvalidInput) else 1)
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """Domain, validation and database errors become `error: ...` on stderr and an exit code."""
+    try:
+        yield
+    except DomainError as exc:
+        fail_with(exc)
+    except ValidationError as exc:
+        details = {
+            ".".join(str(p) for p in err["loc"]) or "input": err["msg"] for err in exc.errors()
+        }
+        fail("invalid input", details, EXIT_INVALID)
+    except DBAPIError as exc:
+        domain = translate(exc)
+        if domain is not None:
+            fail_with(domain)
+        if sqlstate(exc) == "42P01":  # undefined_table
+            fail("the database has no schema yet; run `dyno db upgrade` first.")
+        fail(f"database error: {exc.orig or exc}".strip())
+    except OSError as exc:
+        fail(f"{type(exc).__name__}: {exc}")

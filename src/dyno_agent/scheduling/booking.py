@@ -1,0 +1,399 @@
+"""Booking: auto-allocation, booking on a named dyno, cancel, reschedule and status changes.
+
+Every write runs in the caller's transaction and stamps the actor for the audit trigger. The
+application checks give precise messages; PostgreSQL's exclusion constraints are the guarantee. A
+booking that loses a race to a concurrent one (the insert hits `ex_allocations_dyno_overlap`) is
+undone to its savepoint and the next candidate dyno is tried.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient
+
+from dyno_agent.auth.actor import Actor
+from dyno_agent.auth.models import Role
+from dyno_agent.config import get_settings
+from dyno_agent.db.errors import constraint_name, sqlstate, translate
+from dyno_agent.errors import (
+    DynoBusy,
+    DynoUnavailable,
+    InvalidInput,
+    InvalidTransition,
+    MaintenanceConflict,
+    NoCapacity,
+    NotCompatible,
+    PermissionDenied,
+    VehicleBusy,
+)
+from dyno_agent.scheduling import audit, dynos, rules, vehicles
+from dyno_agent.scheduling.allocations import get_allocation
+from dyno_agent.scheduling.availability import (
+    Need,
+    Search,
+    availability_for,
+    block_reason,
+    overlapping_allocations,
+    overlapping_maintenance,
+)
+from dyno_agent.scheduling.models import (
+    MOVABLE_STATUSES,
+    TRANSITIONS,
+    Allocation,
+    AllocationStatus,
+    Dyno,
+    Vehicle,
+)
+from dyno_agent.scheduling.windows import Window, booking_window
+
+# Constraints a concurrent booking can make us hit between our check and our insert.
+_DYNO_RACES = {"ex_allocations_dyno_overlap", "ex_dyno_occupancy_maintenance"}
+_VEHICLE_RACE = "ex_allocations_vehicle_overlap"
+_DEADLOCK = "40P01"
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:space, :id)")
+_VEHICLE_LOCKS, _DYNO_LOCKS = 1, 2
+_MAX_ATTEMPTS_PER_WINDOW = 20
+_DEADLOCK_RETRIES = 3
+
+
+@dataclass
+class BookingResult:
+    allocation: Allocation
+    message: str
+    shift_days: int = 0
+
+
+def ensure_can_modify(actor: Actor, allocation: Allocation) -> None:
+    """A `user` changes only the bookings it made; `power_user` and `admin` change any."""
+    if actor.has_role(Role.power_user) or allocation.created_by == actor.user_id:
+        return
+    raise PermissionDenied(
+        f"Allocation {allocation.id} belongs to someone else; only its owner or a power user "
+        "can change it.",
+        allocation_id=allocation.id,
+    )
+
+
+async def auto_allocate(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    test_type: str,
+    start_date: dt.date,
+    days_to_complete: int,
+    vehicle_id: int | None = None,
+    vin: str | None = None,
+    backup: bool = False,
+    max_backup_days: int = 7,
+) -> BookingResult:
+    """Place the vehicle's test on the best free compatible dyno, shifting later if allowed."""
+    vehicle = await vehicles.resolve_vehicle(session, vehicle_id=vehicle_id, vin=vin)
+    need = Need.of(test_type, vehicle.drive_type, weight_class=vehicle.weight_class)
+    requested = booking_window(start_date, days=days_to_complete)
+    limit = get_settings().max_backup_days
+    if backup and not 0 <= max_backup_days <= limit:
+        raise InvalidInput(
+            f"max_backup_days must be between 0 and {limit}.", field="max_backup_days"
+        )
+    await audit.stamp(session, actor)
+
+    shifts = max_backup_days if backup else 0
+    search = await Search.start(
+        session, need, Window(requested.start, requested.shifted(shifts).end)
+    )
+    if not search.dynos:
+        await search.explain(result := search.evaluate(requested))
+        raise NotCompatible(result.explain(), **result.details())
+    vehicle_bookings = await _vehicle_bookings(session, vehicle.id, search.span)
+    vehicle_clash: Allocation | None = None  # the vehicle's own booking in the requested window
+    vehicle_free_somewhere = False
+    for shift in range(shifts + 1):
+        window = requested.shifted(shift)
+        clash = next(
+            (a for a in vehicle_bookings if window.overlaps(a.start_date, a.end_date)), None
+        )
+        if clash is not None:
+            vehicle_clash = vehicle_clash or clash
+            continue
+        vehicle_free_somewhere = True
+        for _ in range(_MAX_ATTEMPTS_PER_WINDOW):
+            free = search.evaluate(window).free
+            if not free:
+                break
+            allocation = _new_allocation(actor, vehicle, free[0], need, window)
+            lost = await _insert(session, allocation)
+            if lost is None:
+                message = (
+                    "Allocated in requested window."
+                    if shift == 0
+                    else f"Allocated with backup shift of {shift} day(s)."
+                )
+                return BookingResult(allocation, message, shift)
+            if lost == _VEHICLE_RACE:
+                raise _race_error(lost, free[0], vehicle)
+            await search.reload()  # a concurrent booking took it; look again with fresh data
+    result = search.evaluate(requested)
+    if vehicle_clash is not None and (result.free or not vehicle_free_somewhere):
+        raise _vehicle_busy(vehicle, vehicle_clash)
+    await search.explain(result)
+    message = result.explain()
+    if backup and max_backup_days:
+        message += f" No start within {max_backup_days} day(s) after {start_date} worked either."
+    raise NoCapacity(message, **result.details(), backup_days_tried=shifts)
+
+
+async def book_on_dyno(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    dyno: int | str,
+    test_type: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    days_to_complete: int | None = None,
+    vehicle_id: int | None = None,
+    vin: str | None = None,
+) -> Allocation:
+    """Book the vehicle's test on one named dyno, or say exactly why it cannot be."""
+    vehicle = await vehicles.resolve_vehicle(session, vehicle_id=vehicle_id, vin=vin)
+    target = await dynos.resolve_dyno(session, dyno)
+    need = Need.of(test_type, vehicle.drive_type, weight_class=vehicle.weight_class)
+    window = booking_window(start_date, days=days_to_complete, end_date=end_date)
+    await ensure_dyno_can_take(session, target, need, window)
+    clash = await _vehicle_clash(session, vehicle.id, window)
+    if clash is not None:
+        raise _vehicle_busy(vehicle, clash)
+    await audit.stamp(session, actor)
+    allocation = _new_allocation(actor, vehicle, target, need, window)
+    lost = await _insert(session, allocation)
+    if lost is not None:
+        raise _race_error(lost, target, vehicle)
+    return allocation
+
+
+async def cancel_allocation(session: AsyncSession, actor: Actor, allocation_id: int) -> Allocation:
+    return await change_status(session, actor, allocation_id, AllocationStatus.cancelled)
+
+
+async def change_status(
+    session: AsyncSession, actor: Actor, allocation_id: int, status: AllocationStatus | str
+) -> Allocation:
+    """Move an allocation along its lifecycle (see models.TRANSITIONS)."""
+    new = AllocationStatus(status)
+    allocation = await get_allocation(session, allocation_id, for_update=True)
+    ensure_can_modify(actor, allocation)
+    current = AllocationStatus(allocation.status)
+    if new not in TRANSITIONS[current]:
+        allowed = sorted(s.value for s in TRANSITIONS[current])
+        raise InvalidTransition(
+            f"Allocation {allocation_id} is {current.value}; it cannot become {new.value}"
+            + (f" (allowed: {', '.join(allowed)})." if allowed else " (it is final)."),
+            allocation_id=allocation_id,
+            status=current.value,
+            allowed=allowed,
+        )
+    if new is AllocationStatus.running and allocation.dyno_id is None:
+        raise InvalidTransition(
+            f"Allocation {allocation_id} has no dyno yet; place it before starting it.",
+            allocation_id=allocation_id,
+        )
+    await audit.stamp(session, actor)
+    allocation.status = new.value
+    await session.flush()
+    return allocation
+
+
+async def reschedule_allocation(
+    session: AsyncSession,
+    actor: Actor,
+    allocation_id: int,
+    new_start_date: dt.date,
+    days_to_complete: int | None = None,
+    dyno: int | str | None = None,
+) -> Allocation:
+    """Move a scheduled or delayed booking in one step: same dyno when it is free then, else the
+    best free compatible one (or the named `dyno`). Nothing changes if no dyno can take it."""
+    allocation = await get_allocation(session, allocation_id, for_update=True)
+    ensure_can_modify(actor, allocation)
+    if allocation.status not in MOVABLE_STATUSES:
+        raise InvalidTransition(
+            f"Allocation {allocation_id} is {allocation.status}; only scheduled or delayed "
+            "bookings can be moved.",
+            allocation_id=allocation_id,
+            status=allocation.status,
+        )
+    window = booking_window(new_start_date, days=days_to_complete or allocation.days)
+    vehicle = allocation.vehicle
+    need = Need.of(allocation.test_type, vehicle.drive_type, weight_class=vehicle.weight_class)
+    clash = await _vehicle_clash(session, vehicle.id, window, ignore=allocation.id)
+    if clash is not None:
+        raise _vehicle_busy(vehicle, clash)
+    target = await _move_target(session, allocation, need, window, dyno)
+
+    await audit.stamp(session, actor)
+    try:
+        async with session.begin_nested():
+            await _lock_slot(session, vehicle.id, target.id)
+            allocation.dyno_id = target.id
+            allocation.start_date, allocation.end_date = window.start, window.end
+            if allocation.status == AllocationStatus.delayed:
+                allocation.status = AllocationStatus.scheduled.value
+            await session.flush()
+    except DBAPIError as exc:
+        await session.refresh(allocation)
+        if constraint_name(exc) is None:
+            raise (translate(exc) or exc) from None
+        raise _race_error(constraint_name(exc), target, vehicle) from None
+    allocation.dyno = target
+    return allocation
+
+
+async def ensure_dyno_can_take(
+    session: AsyncSession, dyno: Dyno, need: Need, window: Window, ignore: int | None = None
+) -> None:
+    """Raise the precise reason this dyno cannot take the test in the window, if any."""
+    if not await rules.is_compatible(
+        session, dyno.id, need.test_type, need.drive_type, need.weight_class
+    ):
+        raise NotCompatible(
+            f"{dyno.name} cannot run {need.describe()}.",
+            dyno=dyno.name,
+            test_type=need.test_type,
+            drive_type=need.drive_type,
+            weight_class=need.weight_class,
+        )
+    bookings = (await overlapping_allocations(session, [dyno.id], window, ignore))[dyno.id]
+    maintenance = (await overlapping_maintenance(session, [dyno.id], window))[dyno.id]
+    blocked = block_reason(dyno, window, bookings, maintenance)
+    if blocked is None:
+        return
+    message = f"{dyno.name} is not free from {window.start} to {window.end}: {blocked.detail}."
+    details = {"dyno": dyno.name, "reason": blocked.reason}
+    if blocked.reason == "busy":
+        raise DynoBusy(message, **details, allocation_ids=blocked.allocation_ids)
+    if blocked.reason == "maintenance":
+        raise MaintenanceConflict(message, **details, maintenance_ids=blocked.maintenance_ids)
+    raise DynoUnavailable(message, **details)
+
+
+async def _move_target(
+    session: AsyncSession,
+    allocation: Allocation,
+    need: Need,
+    window: Window,
+    dyno: int | str | None,
+) -> Dyno:
+    if dyno is not None:
+        target = await dynos.resolve_dyno(session, dyno)
+        await ensure_dyno_can_take(session, target, need, window, ignore=allocation.id)
+        return target
+    availability = await availability_for(session, need, window, ignore_allocation=allocation.id)
+    for candidate in availability.free:
+        if candidate.id == allocation.dyno_id:
+            return candidate
+    if availability.free:
+        return availability.free[0]
+    raise NoCapacity(availability.explain(), **availability.details())
+
+
+def _new_allocation(
+    actor: Actor, vehicle: Vehicle, dyno: Dyno, need: Need, window: Window
+) -> Allocation:
+    return Allocation(
+        vehicle=vehicle,
+        dyno=dyno,
+        test_type=need.test_type,
+        start_date=window.start,
+        end_date=window.end,
+        status=AllocationStatus.scheduled.value,
+        created_by=actor.user_id,
+    )
+
+
+async def _lock_slot(session: AsyncSession, vehicle_id: int, dyno_id: int | None) -> None:
+    """Serialise writers of one vehicle and one dyno, always in that order.
+
+    Without it, two transactions inserting conflicting rows at once can each find the other's
+    uncommitted row while checking an exclusion constraint and wait for each other until
+    PostgreSQL's deadlock detector (1 s) aborts one. Taken inside the savepoint, the locks are
+    released as soon as an attempt is rolled back, so a loser holds nothing while it moves on.
+    """
+    await session.execute(_ADVISORY_LOCK, {"space": _VEHICLE_LOCKS, "id": vehicle_id})
+    if dyno_id is not None:
+        await session.execute(_ADVISORY_LOCK, {"space": _DYNO_LOCKS, "id": dyno_id})
+
+
+async def _insert(session: AsyncSession, allocation: Allocation) -> str | None:
+    """Insert in a savepoint. Returns the constraint of a lost race, or None when placed.
+    A deadlock (only possible against writers that skip `_lock_slot`) is retried."""
+    for _ in range(_DEADLOCK_RETRIES):
+        try:
+            async with session.begin_nested():
+                await _lock_slot(session, allocation.vehicle.id, allocation.dyno.id)
+                session.add(allocation)
+                await session.flush()
+        except DBAPIError as exc:
+            if sqlstate(exc) == _DEADLOCK:
+                make_transient(allocation)
+                continue
+            name = constraint_name(exc)
+            if name in _DYNO_RACES or name == _VEHICLE_RACE:
+                return name
+            raise (translate(exc) or exc) from None
+        return None
+    return "deadlock"
+
+
+async def _vehicle_bookings(
+    session: AsyncSession, vehicle_id: int, span: Window
+) -> list[Allocation]:
+    query = select(Allocation).where(
+        Allocation.vehicle_id == vehicle_id,
+        Allocation.status != AllocationStatus.cancelled,
+        Allocation.start_date <= span.end,
+        Allocation.end_date >= span.start,
+    )
+    return list(await session.scalars(query.order_by(Allocation.start_date)))
+
+
+async def _vehicle_clash(
+    session: AsyncSession, vehicle_id: int, window: Window, ignore: int | None = None
+) -> Allocation | None:
+    query = select(Allocation).where(
+        Allocation.vehicle_id == vehicle_id,
+        Allocation.status != AllocationStatus.cancelled,
+        Allocation.start_date <= window.end,
+        Allocation.end_date >= window.start,
+    )
+    if ignore is not None:
+        query = query.where(Allocation.id != ignore)
+    return await session.scalar(query.order_by(Allocation.start_date).limit(1))
+
+
+def _vehicle_busy(vehicle: Vehicle, clash: Allocation) -> VehicleBusy:
+    return VehicleBusy(
+        f"Vehicle {vehicle.vin} is already booked from {clash.start_date} to {clash.end_date} "
+        f"(allocation {clash.id}, {clash.test_type}).",
+        vehicle_id=vehicle.id,
+        allocation_id=clash.id,
+    )
+
+
+def _race_error(constraint: str | None, dyno: Dyno, vehicle: Vehicle) -> Exception:
+    if constraint == _VEHICLE_RACE:
+        return VehicleBusy(
+            f"Vehicle {vehicle.vin} was booked on these days by someone else just now.",
+            vehicle_id=vehicle.id,
+        )
+    if constraint == "ex_dyno_occupancy_maintenance":
+        return MaintenanceConflict(
+            f"{dyno.name} was put into maintenance on these days just now.", dyno=dyno.name
+        )
+    return DynoBusy(
+        f"{dyno.name} was booked on these days by someone else just now.", dyno=dyno.name
+    )

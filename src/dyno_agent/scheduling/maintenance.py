@@ -1,0 +1,128 @@
+"""Maintenance windows: days a dyno cannot be booked.
+
+A window may not share a day with a non-cancelled allocation on its dyno. PostgreSQL guarantees that
+(`ex_dyno_occupancy_maintenance`); the check here comes first only to name the bookings in the way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dyno_agent.db.errors import savepoint
+from dyno_agent.errors import DynoNotFound, MaintenanceConflict, MaintenanceNotFound
+from dyno_agent.scheduling.models import Allocation, AllocationStatus, Dyno, MaintenanceWindow
+from dyno_agent.scheduling.schemas.maintenance import (
+    MaintenanceCreate,
+    MaintenanceUpdate,
+    check_dates,
+)
+
+
+async def _conflicting_allocations(
+    session: AsyncSession, dyno_id: int, start: dt.date, end: dt.date
+) -> list[int]:
+    rows = await session.scalars(
+        select(Allocation.id)
+        .where(
+            Allocation.dyno_id == dyno_id,
+            Allocation.status != AllocationStatus.cancelled.value,
+            Allocation.start_date <= end,
+            Allocation.end_date >= start,
+        )
+        .order_by(Allocation.start_date, Allocation.id)
+    )
+    return list(rows)
+
+
+def _conflict(dyno_id: int, start: dt.date, end: dt.date, ids: list[int]) -> MaintenanceConflict:
+    which = ", ".join(str(i) for i in ids) or "a concurrent booking"
+    return MaintenanceConflict(
+        f"Dyno {dyno_id} is booked on some days from {start} to {end} (allocations {which}); "
+        "move or cancel them first.",
+        dyno_id=dyno_id,
+        start_date=start.isoformat(),
+        end_date=end.isoformat(),
+        allocation_ids=ids,
+    )
+
+
+async def _write(session: AsyncSession, window: MaintenanceWindow, changes: dict) -> None:
+    """Apply `changes` to `window` (new or existing) in a savepoint, refusing booked days."""
+    dyno_id = window.dyno_id  # read now: a rolled-back savepoint expires the window
+    start = changes.get("start_date", window.start_date)
+    end = changes.get("end_date", window.end_date)
+    ids = await _conflicting_allocations(session, dyno_id, start, end)
+    if ids:
+        raise _conflict(dyno_id, start, end, ids)
+    try:
+        async with savepoint(session):
+            for field, value in changes.items():
+                setattr(window, field, value)
+            session.add(window)
+    except MaintenanceConflict:  # a booking committed since the check above
+        ids = await _conflicting_allocations(session, dyno_id, start, end)
+        raise _conflict(dyno_id, start, end, ids) from None
+
+
+async def add_maintenance(
+    session: AsyncSession, dyno_id: int, data: MaintenanceCreate
+) -> MaintenanceWindow:
+    if await session.get(Dyno, dyno_id) is None:
+        raise DynoNotFound(f"No dyno with id {dyno_id}.", dyno_id=dyno_id)
+    check_dates(data.start_date, data.end_date)
+    window = MaintenanceWindow(dyno_id=dyno_id)
+    await _write(session, window, data.model_dump())
+    return window
+
+
+async def get_maintenance(session: AsyncSession, window_id: int) -> MaintenanceWindow:
+    window = await session.get(MaintenanceWindow, window_id)
+    if window is None:
+        raise MaintenanceNotFound(
+            f"No maintenance window with id {window_id}.", maintenance_id=window_id
+        )
+    return window
+
+
+async def list_maintenance(
+    session: AsyncSession,
+    *,
+    dyno_id: int | None = None,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+) -> list[MaintenanceWindow]:
+    """Windows that share a day with `start_date`..`end_date` (either end open), by start."""
+    check_dates(start_date, end_date)
+    query = select(MaintenanceWindow).order_by(
+        MaintenanceWindow.start_date, MaintenanceWindow.dyno_id, MaintenanceWindow.id
+    )
+    if dyno_id is not None:
+        if await session.get(Dyno, dyno_id) is None:
+            raise DynoNotFound(f"No dyno with id {dyno_id}.", dyno_id=dyno_id)
+        query = query.where(MaintenanceWindow.dyno_id == dyno_id)
+    if start_date is not None:
+        query = query.where(MaintenanceWindow.end_date >= start_date)
+    if end_date is not None:
+        query = query.where(MaintenanceWindow.start_date <= end_date)
+    return list(await session.scalars(query))
+
+
+async def update_maintenance(
+    session: AsyncSession, window_id: int, data: MaintenanceUpdate
+) -> MaintenanceWindow:
+    window = await get_maintenance(session, window_id)
+    changes = data.model_dump(exclude_unset=True)
+    check_dates(
+        changes.get("start_date", window.start_date), changes.get("end_date", window.end_date)
+    )
+    await _write(session, window, changes)
+    return window
+
+
+async def delete_maintenance(session: AsyncSession, window_id: int) -> None:
+    window = await get_maintenance(session, window_id)
+    async with savepoint(session):
+        await session.delete(window)

@@ -1,0 +1,127 @@
+"""Allocation schemas: booking requests, moves, status changes and reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from dyno_agent.scheduling import vocab
+from dyno_agent.scheduling.models import AllocationStatus
+
+_INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
+TestType = Annotated[str, AfterValidator(vocab.normalize_test_type), Field(examples=["brake"])]
+Days = Annotated[int, Field(ge=1, le=3650, description="Whole days, the start day included.")]
+
+
+class _VehicleRef(BaseModel):
+    """A vehicle by `vehicle_id` or `vin` (at least one)."""
+
+    vehicle_id: int | None = Field(None, ge=1)
+    vin: str | None = None
+
+    @field_validator("vin")
+    @classmethod
+    def _vin(cls, value: str | None) -> str | None:
+        return None if value is None else vocab.normalize_vin(value)
+
+    @model_validator(mode="after")
+    def _one_vehicle(self) -> _VehicleRef:
+        if self.vehicle_id is None and self.vin is None:
+            raise ValueError("give vehicle_id or vin")
+        return self
+
+
+class AutoAllocateCreate(_VehicleRef):
+    """Place a test on the best free compatible dyno; with `backup`, later starts are tried."""
+
+    model_config = _INPUT
+
+    test_type: TestType
+    start_date: dt.date
+    days_to_complete: Days
+    backup: bool = False
+    max_backup_days: int = Field(7, ge=0, le=365)
+
+
+class AllocationCreate(_VehicleRef):
+    """Book on a named dyno; give `end_date` or `days_to_complete`."""
+
+    model_config = _INPUT
+
+    dyno: int | str = Field(description="Dyno id or name.", examples=["MPG 3"])
+    test_type: TestType
+    start_date: dt.date
+    end_date: dt.date | None = None
+    days_to_complete: Days | None = None
+
+
+class RescheduleRequest(BaseModel):
+    """Move a booking; it keeps its length unless `days_to_complete` is given."""
+
+    model_config = _INPUT
+
+    new_start_date: dt.date
+    days_to_complete: Days | None = None
+    dyno: int | str | None = Field(None, description="Move to this dyno (id or name).")
+
+
+class AllocationUpdate(BaseModel):
+    model_config = _INPUT
+
+    status: AllocationStatus
+
+
+class VehicleBrief(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    vin: str
+    program: str | None
+    drive_type: str
+    weight_class: str
+
+
+class DynoBrief(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    facility: str
+
+
+class AllocationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    vehicle_id: int
+    dyno_id: int | None
+    test_type: str
+    start_date: dt.date
+    end_date: dt.date
+    days: int
+    status: AllocationStatus
+    created_by: int | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    vehicle: VehicleBrief
+    dyno: DynoBrief | None
+
+
+class BookingRead(BaseModel):
+    allocation: AllocationRead
+    message: str = Field(examples=["Allocated in requested window."])
+    shift_days: int
+
+
+class AllocationEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    action: str
+    actor_id: int | None
+    channel: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    at: dt.datetime

@@ -1,0 +1,154 @@
+"""Vehicles: register, find, list, edit and remove the lab's test vehicles."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dyno_agent.db.errors import savepoint
+from dyno_agent.errors import AlreadyExists, InUse, InvalidInput, VehicleNotFound
+from dyno_agent.scheduling import vocab
+from dyno_agent.scheduling.models import Allocation, Vehicle
+from dyno_agent.scheduling.schemas.vehicles import VehicleCreate, VehicleUpdate
+
+_SEARCHED = (
+    Vehicle.vin,
+    Vehicle.program,
+    Vehicle.build_id,
+    Vehicle.cert_team,
+    Vehicle.powerpack,
+    Vehicle.build_type,
+)
+
+
+async def _ensure_vin_free(session: AsyncSession, vin: str, except_id: int | None = None) -> None:
+    query = select(Vehicle.id).where(Vehicle.vin == vin)
+    if except_id is not None:
+        query = query.where(Vehicle.id != except_id)
+    existing = await session.scalar(query)
+    if existing is not None:
+        raise AlreadyExists(
+            f"A vehicle with VIN {vin} already exists (id {existing}).",
+            vin=vin,
+            vehicle_id=existing,
+        )
+
+
+async def create_vehicle(session: AsyncSession, data: VehicleCreate) -> Vehicle:
+    vin = vocab.normalize_vin(data.vin)
+    await _ensure_vin_free(session, vin)
+    vehicle = Vehicle(
+        **data.model_dump(exclude={"vin", "weight_class", "drive_type"}),
+        vin=vin,
+        weight_class=vocab.resolve_weight_class(data.weight_lbs, data.weight_class),
+        drive_type=vocab.normalize_drive_type(data.drive_type),
+    )
+    async with savepoint(session):
+        session.add(vehicle)
+    return vehicle
+
+
+async def get_vehicle(session: AsyncSession, vehicle_id: int) -> Vehicle:
+    vehicle = await session.get(Vehicle, vehicle_id)
+    if vehicle is None:
+        raise VehicleNotFound(f"No vehicle with id {vehicle_id}.", vehicle_id=vehicle_id)
+    return vehicle
+
+
+async def resolve_vehicle(
+    session: AsyncSession, vehicle_id: int | None = None, vin: str | None = None
+) -> Vehicle:
+    """The vehicle by id or VIN (any case); when both are given they must name the same one."""
+    if vehicle_id is None and not (vin and vin.strip()):
+        raise InvalidInput("Give a vehicle id or a VIN.", field="vehicle_id")
+    if vehicle_id is not None:
+        vehicle = await get_vehicle(session, vehicle_id)
+        if vin is not None and vehicle.vin != vin.strip().upper():
+            raise InvalidInput(
+                f"Vehicle {vehicle_id} has VIN {vehicle.vin}, not {vin.strip()}.",
+                field="vin",
+                vehicle_id=vehicle_id,
+                vin=vin,
+            )
+        return vehicle
+    assert vin is not None
+    key = vin.strip().upper()
+    found = await session.scalar(select(Vehicle).where(Vehicle.vin == key))
+    if found is None:
+        raise VehicleNotFound(f"No vehicle with VIN {vin.strip()}.", vin=vin.strip())
+    return found
+
+
+async def list_vehicles(
+    session: AsyncSession,
+    *,
+    q: str | None = None,
+    drive_type: str | None = None,
+    weight_class: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Vehicle], int]:
+    """One page of vehicles by id, and how many match in all. `q` searches VIN, program, build,
+    team, powerpack and build type (case-insensitive substring)."""
+    if limit < 1 or offset < 0:
+        raise InvalidInput("limit must be at least 1 and offset at least 0.", field="limit")
+    conditions = []
+    if q and q.strip():
+        pattern = f"%{_escape_like(q.strip())}%"
+        conditions.append(or_(*(column.ilike(pattern, escape="\\") for column in _SEARCHED)))
+    if drive_type:
+        conditions.append(Vehicle.drive_type == vocab.normalize_drive_type(drive_type))
+    if weight_class:
+        conditions.append(Vehicle.weight_class == vocab.normalize_weight_class(weight_class))
+    total = await session.scalar(select(func.count()).select_from(Vehicle).where(*conditions))
+    rows = await session.scalars(
+        select(Vehicle).where(*conditions).order_by(Vehicle.id).limit(limit).offset(offset)
+    )
+    return list(rows), total or 0
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def update_vehicle(session: AsyncSession, vehicle_id: int, data: VehicleUpdate) -> Vehicle:
+    vehicle = await get_vehicle(session, vehicle_id)
+    changes = data.model_dump(exclude_unset=True)
+    if "vin" in changes:
+        changes["vin"] = vocab.normalize_vin(changes["vin"])
+        await _ensure_vin_free(session, changes["vin"], except_id=vehicle_id)
+    if "drive_type" in changes:
+        changes["drive_type"] = vocab.normalize_drive_type(changes["drive_type"])
+    if "weight_lbs" in changes or changes.get("weight_class") is not None:
+        weight_lbs = changes.get("weight_lbs", vehicle.weight_lbs)
+        given_class = changes.get("weight_class")
+        if given_class is None and weight_lbs is None:
+            given_class = vehicle.weight_class  # weight forgotten: the class stays
+        changes["weight_lbs"] = weight_lbs
+        changes["weight_class"] = vocab.resolve_weight_class(weight_lbs, given_class)
+    else:
+        changes.pop("weight_class", None)
+    async with savepoint(session):
+        for field, value in changes.items():
+            setattr(vehicle, field, value)
+    await session.refresh(vehicle)  # server-set updated_at
+    return vehicle
+
+
+async def delete_vehicle(session: AsyncSession, vehicle_id: int) -> None:
+    """Remove a vehicle that was never booked; its allocations (any status) keep it otherwise."""
+    vehicle = await get_vehicle(session, vehicle_id)
+    ids = list(
+        await session.scalars(
+            select(Allocation.id).where(Allocation.vehicle_id == vehicle_id).order_by(Allocation.id)
+        )
+    )
+    if ids:
+        raise InUse(
+            f"Vehicle {vehicle.vin} has {len(ids)} allocation(s); it cannot be deleted.",
+            vehicle_id=vehicle_id,
+            allocation_ids=ids[:50],
+            allocation_count=len(ids),
+        )
+    async with savepoint(session):
+        await session.delete(vehicle)
