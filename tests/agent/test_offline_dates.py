@@ -214,6 +214,7 @@ def test_durations_are_counted_in_days(text: str, days: int) -> None:
         "3 days ago",
         "book vehicle 5 next Monday",
         "next week",
+        "postpone booking 9 by a week",
     ],
 )
 def test_relative_dates_and_backup_windows_are_not_durations(text: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -95,13 +95,17 @@ def _with_range(
     return DateToken(*_span(m), first, last, "range", roll) if last else None
 
 
-@finder(rf"(?<![\w/.])(?P<y>(?:19|20|21)\d\d)[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}}){_NUM_END}", 0)
+@finder(
+    rf"(?<![\w/.])(?P<y>(?:19|20|21)\d\d)[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}}){_NUM_END}", 0
+)
 def _iso(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
     day = cal.safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
     return DateToken(*_span(m), day) if day else None
 
 
-@finder(rf"(?<![\w/.#])(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})(?:/(?P<y>(?:19|20|21)\d\d|\d\d))?{_NUM_END}", 0)
+@finder(
+    rf"(?<![\w/.#])(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})(?:/(?P<y>(?:19|20|21)\d\d|\d\d))?{_NUM_END}", 0
+)
 def _us_numeric(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
     year = int(m["y"]) if m["y"] else None
     day = cal.resolve_numeric(int(m["m"]), int(m["d"]), year, today)
@@ -214,8 +218,3 @@ def _next_n(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
     # "for the next 3 days" is three days from today; "in the next 2 weeks" is a window
     kind: Kind = "range" if m[0].lower().startswith("for") else "period"
     return DateToken(*_span(m), today, last, kind)
-
-
-def iter_finders() -> Iterator[re.Pattern[str]]:
-    """The patterns, for tests that want to be sure each one is exercised."""
-    return (pattern for pattern, _, _ in _FINDERS)

@@ -13,7 +13,7 @@ _UNIT = r"(?P<u>days?|weeks?|fortnights?)"
 _DAYS = rf"{_AMOUNT}[\s-]*(?:(?:business|working|work|calendar)\s+)?{_UNIT}"
 _DURATION = re.compile(rf"(?<![\w.,/-]){_DAYS}\b|\b(?P<fortnight>a\s+fortnight)\b", _I)
 _NOT_A_DURATION_BEFORE = re.compile(
-    r"\b(?:in|within|after|next|last|past|coming|previous|the\s+next|the\s+last|the\s+past)\s+$",
+    r"\b(?:in|within|after|by|next|last|past|coming|previous|the\s+next|the\s+last|the\s+past)\s+$",
     _I,
 )
 _NOT_A_DURATION_AFTER = re.compile(
