@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -56,7 +56,7 @@ async def current_user(
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def require_role(role: Role):  # type: ignore[no-untyped-def]
+def require_role(role: Role) -> Callable[[User], Awaitable[User]]:
     """Dependency that lets the request through only for `role` or a higher one."""
 
     async def dependency(user: CurrentUser) -> User:

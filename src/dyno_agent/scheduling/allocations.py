@@ -20,7 +20,7 @@ from dyno_agent.scheduling.models import (
 )
 
 
-def _with_parts(query: Select) -> Select:  # type: ignore[type-arg]
+def _with_parts(query: Select) -> Select:
     return query.options(joinedload(Allocation.vehicle), joinedload(Allocation.dyno))
 
 
@@ -49,7 +49,7 @@ class AllocationFilter:
     start_date: dt.date | None = None  # allocations ending on or after this day
     end_date: dt.date | None = None  # allocations starting on or before this day
 
-    def apply(self, query: Select) -> Select:  # type: ignore[type-arg]
+    def apply(self, query: Select) -> Select:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise InvalidInput("end_date is before start_date.", field="end_date")
         if self.status:

@@ -280,12 +280,11 @@ async def earliest_free(
     horizon = Window(window.start, window.start + dt.timedelta(days=SEARCH_HORIZON_DAYS))
     ids = [d.id for d in dynos]
     busy: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    for dyno_id, rows in (
-        await overlapping_allocations(session, ids, horizon, ignore_allocation)
-    ).items():
-        busy[dyno_id].extend((a.start_date, a.end_date) for a in rows)
-    for dyno_id, rows in (await overlapping_maintenance(session, ids, horizon)).items():
-        busy[dyno_id].extend((m.start_date, m.end_date) for m in rows)
+    bookings = await overlapping_allocations(session, ids, horizon, ignore_allocation)
+    for dyno_id, allocations in bookings.items():
+        busy[dyno_id].extend((a.start_date, a.end_date) for a in allocations)
+    for dyno_id, windows in (await overlapping_maintenance(session, ids, horizon)).items():
+        busy[dyno_id].extend((m.start_date, m.end_date) for m in windows)
     best: tuple[dt.date, Dyno] | None = None
     for dyno in dynos:
         start = _first_gap(sorted(busy[dyno.id]), window.start, window.days, dyno)

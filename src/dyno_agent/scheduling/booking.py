@@ -331,10 +331,11 @@ async def _lock_slot(session: AsyncSession, vehicle_id: int, dyno_id: int | None
 async def _insert(session: AsyncSession, allocation: Allocation) -> str | None:
     """Insert in a savepoint. Returns the constraint of a lost race, or None when placed.
     A deadlock (only possible against writers that skip `_lock_slot`) is retried."""
+    dyno_id = allocation.dyno.id if allocation.dyno else None
     for _ in range(_DEADLOCK_RETRIES):
         try:
             async with session.begin_nested():
-                await _lock_slot(session, allocation.vehicle.id, allocation.dyno.id)
+                await _lock_slot(session, allocation.vehicle.id, dyno_id)
                 session.add(allocation)
                 await session.flush()
         except DBAPIError as exc:

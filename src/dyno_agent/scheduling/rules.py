@@ -22,7 +22,7 @@ from dyno_agent.scheduling.models import Dyno, DynoRule
 from dyno_agent.scheduling.vocab import ANY
 
 
-def compatible_dyno_ids(test_type: str, drive_type: str, weight_class: str) -> Select[tuple[int]]:
+def compatible_dyno_ids(test_type: str, drive_type: str, weight_class: str) -> Select[int]:
     """Ids of dynos with a rule matching all three values (normalised inputs)."""
     return (
         select(DynoRule.dyno_id)
