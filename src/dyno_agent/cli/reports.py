@@ -17,14 +17,13 @@ from dyno_agent.cli.output import (
     print_json,
 )
 from dyno_agent.cli.runtime import fail, transact
-from dyno_agent.scheduling import allocations, clock, reports
+from dyno_agent.scheduling import allocations, reports
 from dyno_agent.scheduling.allocations import AllocationFilter
-from dyno_agent.scheduling.api.availability import availability_read
 from dyno_agent.scheduling.availability import find_available_dynos
 from dyno_agent.scheduling.models import AllocationStatus
-from dyno_agent.scheduling.schemas.allocations import AllocationRead, DynoBrief
+from dyno_agent.scheduling.schemas.allocations import AllocationRead
 from dyno_agent.scheduling.schemas.availability import AvailabilityRead
-from dyno_agent.scheduling.schemas.reports import ConflictRead, UtilizationRead, UtilizationRow
+from dyno_agent.scheduling.schemas.reports import ConflictRead, UtilizationRead
 from dyno_agent.scheduling.vocab import normalize_vin
 
 
@@ -53,7 +52,7 @@ def availability(
             weight_lbs=weight,
             weight_class=weight_class,
         )
-        return availability_read(result)
+        return AvailabilityRead.of(result)
 
     result = transact(work)
     if as_json:
@@ -117,28 +116,7 @@ def utilization(
     """Booked days / available days per dyno (default: the 28 days from today)."""
 
     async def work(session: AsyncSession) -> UtilizationRead:
-        first = start or clock.today()
-        last = end or first + dt.timedelta(days=27)
-        rows = await reports.utilization(session, first, last)
-        available = sum(r.available_days for r in rows)
-        booked = sum(r.booked_days for r in rows)
-        return UtilizationRead(
-            start_date=first,
-            end_date=last,
-            dynos=[
-                UtilizationRow(
-                    dyno=DynoBrief.model_validate(r.dyno),
-                    available_days=r.available_days,
-                    booked_days=r.booked_days,
-                    maintenance_days=r.maintenance_days,
-                    allocations=r.allocations,
-                    test_types=r.test_types,
-                    utilization=r.utilization,
-                )
-                for r in rows
-            ],
-            overall=round(booked / available, 4) if available else None,
-        )
+        return UtilizationRead.of(await reports.utilization_report(session, start, end))
 
     result = transact(work)
     if as_json:

@@ -271,3 +271,28 @@ async def utilization(
         for row in rows
     }
     return [by_id[dyno_id] for dyno_id in dynos if dyno_id in by_id]
+
+
+@dataclass
+class UtilizationReport:
+    start_date: dt.date
+    end_date: dt.date
+    rows: list[Utilization]
+
+    @property
+    def overall(self) -> float | None:
+        available = sum(r.available_days for r in self.rows)
+        booked = sum(r.booked_days for r in self.rows)
+        return round(booked / available, 4) if available else None
+
+
+DEFAULT_REPORT_DAYS = 28
+
+
+async def utilization_report(
+    session: AsyncSession, start_date: dt.date | None = None, end_date: dt.date | None = None
+) -> UtilizationReport:
+    """Utilisation per dyno and overall; the range defaults to the 28 days from today."""
+    start = start_date or clock.today()
+    end = end_date or start + dt.timedelta(days=DEFAULT_REPORT_DAYS - 1)
+    return UtilizationReport(start, end, await utilization(session, start, end))

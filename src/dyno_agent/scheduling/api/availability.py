@@ -8,9 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from dyno_agent.deps import CurrentUser, SessionDep
-from dyno_agent.scheduling.availability import Availability, find_available_dynos
-from dyno_agent.scheduling.schemas.allocations import DynoBrief
-from dyno_agent.scheduling.schemas.availability import AvailabilityRead, BlockedDyno, FreeDyno
+from dyno_agent.scheduling.availability import find_available_dynos
+from dyno_agent.scheduling.schemas.availability import AvailabilityRead
 from dyno_agent.scheduling.vocab import MAX_WEIGHT_LBS
 
 router = APIRouter(tags=["availability"])
@@ -37,36 +36,4 @@ async def get_availability(
         weight_lbs=weight_lbs,
         weight_class=weight_class,
     )
-    return availability_read(result)
-
-
-def availability_read(result: Availability) -> AvailabilityRead:
-    return AvailabilityRead(
-        test_type=result.need.test_type,
-        drive_type=result.need.drive_type,
-        weight_class=result.need.weight_class,
-        start_date=result.window.start,
-        end_date=result.window.end,
-        compatible=result.compatible,
-        free=[
-            FreeDyno(
-                id=d.id, name=d.name, facility=d.facility, pressure=result.pressure.get(d.id, 0)
-            )
-            for d in result.free
-        ],
-        blocked=[
-            BlockedDyno(
-                dyno=DynoBrief.model_validate(b.dyno),
-                reason=b.reason,
-                detail=b.detail,
-                allocation_ids=b.allocation_ids,
-                maintenance_ids=b.maintenance_ids,
-            )
-            for b in result.blocked
-        ],
-        earliest_start=result.earliest_start,
-        earliest_dyno=DynoBrief.model_validate(result.earliest_dyno)
-        if result.earliest_dyno
-        else None,
-        message=result.explain(),
-    )
+    return AvailabilityRead.of(result)

@@ -7,14 +7,13 @@ import datetime as dt
 from fastapi import APIRouter
 
 from dyno_agent.deps import CurrentUser, SessionDep
-from dyno_agent.scheduling import clock, reports
+from dyno_agent.scheduling import reports
 from dyno_agent.scheduling.schemas.allocations import DynoBrief
 from dyno_agent.scheduling.schemas.reports import (
     ConflictRead,
     CountsRead,
     DynoDayStatusRead,
     UtilizationRead,
-    UtilizationRow,
 )
 
 router = APIRouter(tags=["reports"])
@@ -69,24 +68,4 @@ async def get_utilization(
     end_date: dt.date | None = None,
 ) -> UtilizationRead:
     """Booked days / available days per dyno (default: the 28 days from today)."""
-    start = start_date or clock.today()
-    end = end_date or start + dt.timedelta(days=27)
-    rows = await reports.utilization(session, start, end)
-    available = sum(r.available_days for r in rows)
-    return UtilizationRead(
-        start_date=start,
-        end_date=end,
-        dynos=[
-            UtilizationRow(
-                dyno=DynoBrief.model_validate(r.dyno),
-                available_days=r.available_days,
-                booked_days=r.booked_days,
-                maintenance_days=r.maintenance_days,
-                allocations=r.allocations,
-                test_types=r.test_types,
-                utilization=r.utilization,
-            )
-            for r in rows
-        ],
-        overall=round(sum(r.booked_days for r in rows) / available, 4) if available else None,
-    )
+    return UtilizationRead.of(await reports.utilization_report(session, start_date, end_date))

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from dyno_agent.scheduling.availability import Availability
 from dyno_agent.scheduling.schemas.allocations import DynoBrief
 
 
@@ -34,3 +35,35 @@ class AvailabilityRead(BaseModel):
     earliest_start: dt.date | None
     earliest_dyno: DynoBrief | None
     message: str
+
+    @classmethod
+    def of(cls, result: Availability) -> AvailabilityRead:
+        return cls(
+            test_type=result.need.test_type,
+            drive_type=result.need.drive_type,
+            weight_class=result.need.weight_class,
+            start_date=result.window.start,
+            end_date=result.window.end,
+            compatible=result.compatible,
+            free=[
+                FreeDyno(
+                    id=d.id, name=d.name, facility=d.facility, pressure=result.pressure.get(d.id, 0)
+                )
+                for d in result.free
+            ],
+            blocked=[
+                BlockedDyno(
+                    dyno=DynoBrief.model_validate(b.dyno),
+                    reason=b.reason,
+                    detail=b.detail,
+                    allocation_ids=b.allocation_ids,
+                    maintenance_ids=b.maintenance_ids,
+                )
+                for b in result.blocked
+            ],
+            earliest_start=result.earliest_start,
+            earliest_dyno=DynoBrief.model_validate(result.earliest_dyno)
+            if result.earliest_dyno
+            else None,
+            message=result.explain(),
+        )

@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel
 
+from dyno_agent.scheduling.reports import UtilizationReport
 from dyno_agent.scheduling.schemas.allocations import DynoBrief
 
 
@@ -49,3 +50,23 @@ class UtilizationRead(BaseModel):
     end_date: dt.date
     dynos: list[UtilizationRow]
     overall: float | None
+
+    @classmethod
+    def of(cls, report: UtilizationReport) -> UtilizationRead:
+        return cls(
+            start_date=report.start_date,
+            end_date=report.end_date,
+            dynos=[
+                UtilizationRow(
+                    dyno=DynoBrief.model_validate(r.dyno),
+                    available_days=r.available_days,
+                    booked_days=r.booked_days,
+                    maintenance_days=r.maintenance_days,
+                    allocations=r.allocations,
+                    test_types=r.test_types,
+                    utilization=r.utilization,
+                )
+                for r in report.rows
+            ],
+            overall=report.overall,
+        )
