@@ -92,11 +92,14 @@ async def committed(engine: AsyncEngine) -> AsyncIterator[AsyncEngine]:
     """For tests that need real commits across connections; empties every table afterwards."""
     yield engine
     async with engine.begin() as conn:
+        # Fail fast (not hang) if a test still holds a transaction on these tables.
+        await conn.execute(text("SET LOCAL lock_timeout = '10s'"))
         tables = (
             await conn.execute(
                 text(
                     "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables "
-                    "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                    "WHERE schemaname = 'public'"
+                    " AND tablename NOT IN ('alembic_version', 'checkpoint_migrations')"
                 )
             )
         ).scalar_one()
@@ -117,6 +120,11 @@ def settings(tmp_root: Path) -> Settings:
         data_dir=tmp_root / "data",
         jwt_secret="test-secret-" + "x" * 32,
         login_rate_limit="5/minute",
+        llm="offline",
+        google_api_key=None,
+        openai_api_key=None,
+        anthropic_api_key=None,
+        ollama_host=None,
     )
 
 

@@ -9,8 +9,11 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dyno_agent import __version__, errors, health
+from dyno_agent.agent import router as chat_router
+from dyno_agent.agent.service import ChatThrottle, build_chat, open_checkpointer
 from dyno_agent.auth import router as auth_router
 from dyno_agent.config import Settings, get_settings
+from dyno_agent.conversations import router as conversations_router
 from dyno_agent.db.engine import make_engine, make_session_factory
 from dyno_agent.db.url import open_database
 from dyno_agent.scheduling.api import (
@@ -31,6 +34,8 @@ def api_router() -> APIRouter:
     router.include_router(auth_router.users_router)
     for module in (vehicles, dynos, maintenance, availability, allocations, reports):
         router.include_router(module.router)
+    router.include_router(chat_router.router)
+    router.include_router(conversations_router.router)
     return router
 
 
@@ -51,7 +56,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             app.state.engine = engine
         app.state.session_factory = make_session_factory(app.state.engine)
         try:
-            yield
+            async with open_checkpointer(app.state.engine, settings.db_pool_size) as checkpointer:
+                app.state.checkpointer = checkpointer
+                app.state.chat = build_chat(settings, app.state.session_factory, checkpointer)
+                yield
         finally:
             if owned:
                 await app.state.engine.dispose()
@@ -64,6 +72,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     )
     app.state.settings = settings
     app.state.login_limiter = auth_router.make_login_limiter(settings.login_rate_limit)
+    app.state.chat_throttle = ChatThrottle(settings.chat_rate_limit)
     errors.install_handlers(app)
     app.include_router(health.router)
     app.include_router(api_router())

@@ -37,6 +37,26 @@ class Settings(BaseSettings):
     max_backup_days: int = Field(default=30, ge=0, le=365)
     today: dt.date | None = None
 
+    # Agent: models. DYNO_LLM is `offline` or an init_chat_model spec ("openai:gpt-4.1-mini");
+    # unset picks the first provider with a key (see `llm_spec`), else the offline model.
+    llm: str | None = None
+    llm_timeout_s: float = Field(default=60.0, gt=0, le=600)
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    google_api_key: str | None = Field(default=None, validation_alias="GOOGLE_API_KEY")
+    openai_api_key: str | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    anthropic_api_key: str | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
+    ollama_host: str | None = Field(default=None, validation_alias="OLLAMA_HOST")
+
+    # Agent: behaviour
+    agent_history_tokens: int = Field(default=6000, ge=500, le=200_000)
+    agent_tool_retries: int = Field(default=3, ge=1, le=10)
+    agent_vocabulary_ttl_s: float = Field(default=60.0, ge=0, le=3600)
+    chat_rate_limit: str = "30/minute"
+
+    # Agent: ad-hoc SQL
+    sql_row_limit: int = Field(default=50, ge=1, le=500)
+    sql_timeout_ms: int = Field(default=2000, ge=1, le=60_000)
+
     # Server
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -46,6 +66,20 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_url_is_unset(cls, value: str | None) -> str | None:
         return value or None
+
+    def llm_spec(self) -> str:
+        """The model to use: DYNO_LLM, else the first configured provider, else `offline`."""
+        if self.llm:
+            return self.llm
+        if self.google_api_key:
+            return "google_genai:gemini-2.5-flash"
+        if self.openai_api_key:
+            return "openai:gpt-4.1-mini"
+        if self.anthropic_api_key:
+            return "anthropic:claude-sonnet-4-5"
+        if self.ollama_host:
+            return "ollama:qwen2.5:7b"
+        return "offline"
 
     def resolved_jwt_secret(self) -> str:
         """The configured secret, or one generated once and kept in the data directory."""

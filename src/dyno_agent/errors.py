@@ -58,6 +58,10 @@ class UserNotFound(NotFound):
     code = "user_not_found"
 
 
+class ConversationNotFound(NotFound):
+    code = "conversation_not_found"
+
+
 # 409 ---------------------------------------------------------------------------------------------
 class Conflict(DomainError):
     code = "conflict"

@@ -1,6 +1,7 @@
 """Import every mapped class, so `Base.metadata` knows all tables (Alembic, tests)."""
 
 from dyno_agent.auth.models import User
+from dyno_agent.conversations.models import Conversation, ConversationMessage
 from dyno_agent.scheduling.models import (
     Allocation,
     AllocationEvent,
@@ -15,6 +16,8 @@ __all__ = [
     "Allocation",
     "AllocationEvent",
     "AppMeta",
+    "Conversation",
+    "ConversationMessage",
     "Dyno",
     "DynoRule",
     "MaintenanceWindow",

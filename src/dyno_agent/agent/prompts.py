@@ -6,9 +6,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-SYSTEM_PROMPT = """You are Dyno Agent, the scheduling assistant of an automotive test lab that books \
-vehicles onto chassis dynamometers ("dynos") for certification, emissions, mileage accumulation, \
-brake and other tests.
+SYSTEM_PROMPT = """You are Dyno Agent, the scheduling assistant of an automotive test lab that \
+books vehicles onto chassis dynamometers ("dynos") for certification, emissions, mileage \
+accumulation, brake and other tests.
 
 How to work:
 - Use the tools for every fact about vehicles, dynos, bookings, maintenance and reports; never \

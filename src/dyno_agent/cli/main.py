@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dyno_agent.cli import booking, db, demo, reports, users
+from dyno_agent.cli import agent, booking, db, demo, reports, users
 from dyno_agent.cli.runtime import apply_today, parse_date
 from dyno_agent.cli.serve import serve
 
@@ -40,3 +40,4 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(users.app, name="users")
 booking.register(app)
 reports.register(app)
+agent.register(app)

@@ -50,6 +50,14 @@ FUTURE_MAINTENANCE: tuple[tuple[str, int, int, str], ...] = (
 )
 
 
+# Kept free over the next two weeks so the documented first steps work on a fresh demo whatever
+# today is ("Book vehicle 5 for a brake test next Monday for 2 days"): one brake dyno and vehicle 5
+# (index 4; vehicles get ids in list order in a fresh database).
+KEEP_FREE_DYNOS = ("TRP #3",)
+KEEP_FREE_VEHICLES = (4,)
+KEEP_FREE_DAYS = (1, 14)
+
+
 @dataclass(frozen=True)
 class PlannedMaintenance:
     dyno: str
@@ -100,6 +108,14 @@ def allocation_plan(
     for window in maintenance_plan(today):
         dyno_busy.setdefault(window.dyno, []).append((window.start, window.end))
     vehicle_busy: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    kept = (
+        today + dt.timedelta(days=KEEP_FREE_DAYS[0]),
+        today + dt.timedelta(days=KEEP_FREE_DAYS[1]),
+    )
+    for name in KEEP_FREE_DYNOS:
+        dyno_busy.setdefault(name, []).append(kept)
+    for index in KEEP_FREE_VEHICLES:
+        vehicle_busy.setdefault(index, []).append(kept)
     plan: list[PlannedAllocation] = []
 
     for round_ in range(ROUNDS):

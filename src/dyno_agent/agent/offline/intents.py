@@ -111,7 +111,7 @@ _DYNO_INFO = _rx(
 )
 _LIST_DYNOS = _rx(
     r"\b(?:list|show|all|which|what|our|the)\b.{0,20}\bdynos\b|\bdynos?\s+(?:list|do\s+we\s+have)\b|"
-    r"\bhow\s+many\s+dynos\b"
+    r"\bhow\s+many\s+dynos\b|\b(?:every|each)\s+dyno\b"
 )
 _DYNO_LIKE = re.compile(
     r"\bdyno\s*(?:#|id\s*)?\s*\d+\b|(?<![\w#])[A-Z]{2,5}\s?#?\s?\d{1,2}\b(?![.,]\d|\s*(?:lbs?|pounds|kg|k)\b)",

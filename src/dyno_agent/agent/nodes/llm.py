@@ -1,0 +1,42 @@
+"""llm: ask the chat model for the next step, with the tools and the context block."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from langchain_core.messages import SystemMessage
+from langgraph.runtime import Runtime
+
+from dyno_agent.agent.context import AgentContext
+from dyno_agent.agent.prompts import AgentPromptContext, system_text
+from dyno_agent.agent.state import AgentState
+from dyno_agent.agent.tools import TOOLS
+
+log = logging.getLogger(__name__)
+
+
+def system_message(state: AgentState, context: AgentContext) -> SystemMessage:
+    vocabulary = state.get("vocabulary") or {}
+    prompt = AgentPromptContext(
+        today=context.today,
+        user_email=context.user_email,
+        role=context.actor.role.value,
+        user_id=context.actor.user_id,
+        test_types=tuple(vocabulary.get("test_types", ())),
+        drive_types=tuple(vocabulary.get("drive_types", ("2WD", "AWD", "4WD"))),
+        dynos=tuple(vocabulary.get("dynos", ())),
+        summary=state.get("summary") or "",
+    )
+    return SystemMessage(system_text(prompt))
+
+
+async def llm_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    context = runtime.context
+    try:
+        model = context.model_factory().bind_tools([spec.schema() for spec in TOOLS.values()])
+        response = await model.ainvoke([system_message(state, context), *state["messages"]])
+    except Exception as exc:  # any provider failure ends the turn in the error node
+        log.warning("model call failed: %s: %s", type(exc).__name__, exc)
+        return {"error": "model"}
+    return {"messages": [response]}

@@ -1,0 +1,139 @@
+"""From a complete `ParsedRequest` to one tool call: the tool's name and its arguments."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from dyno_agent.agent.offline.intents import Intent
+from dyno_agent.agent.offline.parse import ParsedRequest
+from dyno_agent.scheduling import vocab
+
+# A weight class stands for any weight in it; the domain classifies the weight again.
+_CLASS_WEIGHT = {"<10K": vocab.WEIGHT_CLASS_LIMIT_LBS, ">10K": vocab.WEIGHT_CLASS_LIMIT_LBS + 1}
+# A short lead-in before the statement: "Run this query:", "sql:", "please execute".
+_LEAD_IN = re.compile(
+    r"^(?:please\s+)?(?:(?:run|execute|exec|try)\b[^:\n`]{0,40}|sql|query)[:\n]", re.I
+)
+_ITEM = r"(?:\*|[\w.\"]+(?:\([^()]*\))?(?:\s+as\s+\w+)?)"
+# What a query looks like, not English that starts with "select": `SELECT a, b FROM t`, a CTE.
+_QUERY = re.compile(
+    rf"^(?:select\s+(?:distinct\s+)?{_ITEM}(?:\s*,\s*{_ITEM})*\s+from\s+[\w.\"]+|"
+    r"with\s+(?:recursive\s+)?\w+(?:\s*\([^()]*\))?\s+as\s*\()",
+    re.I,
+)
+
+TOOL_OF_INTENT = {
+    Intent.BOOK: "auto_allocate_vehicle",
+    Intent.FIND_AVAILABILITY: "find_available_dynos",
+    Intent.CHECK_VEHICLE: "check_vehicle_allocation",
+    Intent.CANCEL: "cancel_allocation",
+    Intent.RESCHEDULE: "reschedule_allocation",
+    Intent.DYNO_SCHEDULE: "get_dyno_schedule",
+    Intent.CONFLICTS: "detect_conflicts",
+    Intent.MAINTENANCE: "maintenance_check",
+    Intent.COMPLETED_COUNT: "completed_tests_count",
+    Intent.TESTS_BY_STATUS: "get_tests_by_status",
+    Intent.UTILIZATION: "utilization_report",
+    Intent.LIST_DYNOS: "list_dynos",
+    Intent.GET_DYNO: "get_dyno",
+    Intent.DATETIME: "get_datetime_now",
+}
+
+
+def sql_statement(message: str) -> str | None:
+    """The statement when the user literally wrote a SELECT (or WITH ... SELECT) query."""
+    sql = message.strip()
+    if lead := _LEAD_IN.match(sql):
+        sql = sql[lead.end() :].strip()
+    if sql.startswith("```"):
+        sql = sql[3:]
+        sql = sql[3:] if sql[:3].lower() == "sql" else sql
+    sql = sql.removesuffix("```").strip()
+    return sql if _QUERY.match(sql) else None
+
+
+def _vehicle(p: ParsedRequest) -> dict[str, Any]:
+    e = p.entities
+    ref: dict[str, Any] = {}
+    if e.vehicle_id is not None:
+        ref["vehicle_id"] = e.vehicle_id
+    if e.vin:
+        ref["vin"] = e.vin
+    return ref
+
+
+def _dyno(value: str | None) -> str | int | None:
+    return int(value) if value is not None and value.isdigit() else value
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _window(p: ParsedRequest) -> dict[str, Any]:
+    return {"start_date": _iso(p.start_date), "end_date": _iso(p.end_date)}
+
+
+def _book(p: ParsedRequest) -> dict[str, Any]:
+    e = p.entities
+    args = {
+        **_vehicle(p),
+        "start_date": _iso(p.start_date),
+        "days_to_complete": p.days,
+        "test_type": e.test_type,
+    }
+    if e.backup is not None:
+        args["backup"] = e.backup
+    if e.backup and e.max_backup_days is not None:
+        args["max_backup_days"] = e.max_backup_days
+    return args
+
+
+def _availability(p: ParsedRequest) -> dict[str, Any]:
+    e = p.entities
+    weight = e.weight_lbs if e.weight_lbs is not None else _CLASS_WEIGHT.get(e.weight_class or "")
+    return {
+        **_window(p),
+        "weight_lbs": weight,
+        "drive_type": e.drive_type,
+        "test_type": e.test_type,
+    }
+
+
+def _reschedule(p: ParsedRequest) -> dict[str, Any]:
+    args: dict[str, Any] = {
+        "allocation_id": p.entities.allocation_id,
+        "new_start_date": _iso(p.start_date),
+    }
+    if p.days is not None:
+        args["days_to_complete"] = p.days
+    return args
+
+
+def _optional_window(p: ParsedRequest) -> dict[str, Any]:
+    return {key: value for key, value in _window(p).items() if value is not None}
+
+
+def tool_call(p: ParsedRequest) -> tuple[str, dict[str, Any]] | None:
+    """The tool and arguments for a request with nothing missing; None for intents without one."""
+    name = TOOL_OF_INTENT.get(p.intent)
+    if name is None:
+        return None
+    e = p.entities
+    builders = {
+        Intent.BOOK: lambda: _book(p),
+        Intent.FIND_AVAILABILITY: lambda: _availability(p),
+        Intent.CHECK_VEHICLE: lambda: _vehicle(p),
+        Intent.CANCEL: lambda: {"allocation_id": e.allocation_id},
+        Intent.RESCHEDULE: lambda: _reschedule(p),
+        Intent.DYNO_SCHEDULE: lambda: {"dyno": _dyno(e.dyno), **_window(p)},
+        Intent.CONFLICTS: lambda: _optional_window(p),
+        Intent.MAINTENANCE: lambda: {"on_date": _iso(p.start_date)} if p.start_date else {},
+        Intent.TESTS_BY_STATUS: lambda: {"status": e.status},
+        Intent.UTILIZATION: lambda: _window(p),
+        Intent.LIST_DYNOS: lambda: {"include_disabled": True} if e.include_disabled else {},
+        Intent.GET_DYNO: lambda: {"dyno": _dyno(e.dyno)},
+    }
+    build = builders.get(p.intent)
+    return name, build() if build else {}

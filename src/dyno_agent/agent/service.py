@@ -1,0 +1,68 @@
+"""Build the agent's long-lived parts (checkpointer pool, compiled graph, chat service)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from dyno_agent.agent.graph import build_graph
+from dyno_agent.agent.models import make_model_factory
+from dyno_agent.agent.runner import ChatService
+from dyno_agent.agent.vocabulary import VocabularyCache
+from dyno_agent.config import Settings
+from dyno_agent.db.url import libpq_conninfo
+from dyno_agent.throttle import Throttle, parse_limit
+
+
+class ChatThrottle:
+    """Chat turns per user (DYNO_CHAT_RATE_LIMIT); over it: 429 with Retry-After."""
+
+    def __init__(self, spec: str) -> None:
+        self.limit = parse_limit(spec, "chat")
+        self._throttle = Throttle()
+
+    def hit(self, user_id: int) -> None:
+        self._throttle.hit(
+            "Too many chat messages; try again in {seconds} seconds.",
+            (self.limit, ("chat", str(user_id))),
+        )
+
+
+@asynccontextmanager
+async def open_checkpointer(
+    engine: AsyncEngine, max_size: int = 10
+) -> AsyncIterator[AsyncPostgresSaver]:
+    """LangGraph's Postgres checkpointer on the app's database; it creates its own tables."""
+    pool = AsyncConnectionPool(
+        libpq_conninfo(engine.url),
+        min_size=1,
+        max_size=max_size,
+        kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+        open=False,
+    )
+    await pool.open()
+    try:
+        saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
+        await saver.setup()
+        yield saver
+    finally:
+        await pool.close()
+
+
+def build_chat(
+    settings: Settings,
+    session_factory: async_sessionmaker[AsyncSession],
+    checkpointer: AsyncPostgresSaver | None,
+) -> ChatService:
+    return ChatService(
+        graph=build_graph(checkpointer),
+        session_factory=session_factory,
+        settings=settings,
+        model_factory=make_model_factory(settings),
+        vocabulary=VocabularyCache(ttl_s=settings.agent_vocabulary_ttl_s),
+    )

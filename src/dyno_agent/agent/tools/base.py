@@ -1,0 +1,101 @@
+"""What a tool is for the graph: a name, a description, an argument model and a domain call."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dyno_agent.auth.actor import Actor
+from dyno_agent.config import Settings
+from dyno_agent.errors import DomainError
+
+
+@dataclass(frozen=True)
+class ToolEnv:
+    """What a tool call runs with: its own session (one transaction) and the caller's identity."""
+
+    session: AsyncSession
+    actor: Actor
+    settings: Settings
+    today: dt.date
+
+
+@dataclass
+class ToolOutcome:
+    """The JSON a ToolMessage carries (see the agent contract in README)."""
+
+    ok: bool
+    summary: str = ""
+    data: dict[str, Any] | None = None
+    error: str | None = None
+    message: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def success(cls, summary: str, data: dict[str, Any]) -> ToolOutcome:
+        return cls(ok=True, summary=summary, data=data)
+
+    @classmethod
+    def failure(
+        cls, error: str, message: str, details: dict[str, Any] | None = None
+    ) -> ToolOutcome:
+        return cls(ok=False, error=error, message=message, details=details or {})
+
+    @classmethod
+    def from_domain(cls, exc: DomainError) -> ToolOutcome:
+        return cls.failure(exc.code, exc.message, exc.details)
+
+    def as_content(self) -> str:
+        if self.ok:
+            body: dict[str, Any] = {"ok": True, "summary": self.summary, "data": self.data}
+        else:
+            body = {
+                "ok": False,
+                "error": self.error,
+                "message": self.message,
+                "details": self.details,
+            }
+        return json.dumps(body, default=str)
+
+    @property
+    def line(self) -> str:
+        """One line for the UI's tool_result event."""
+        return self.summary if self.ok else f"{self.error}: {self.message}"
+
+    @classmethod
+    def parse(cls, content: str) -> ToolOutcome:
+        body = json.loads(content)
+        if body.get("ok"):
+            return cls.success(body.get("summary", ""), body.get("data") or {})
+        return cls.failure(body.get("error", "error"), body.get("message", ""), body.get("details"))
+
+
+Runner = Callable[[ToolEnv, Any], Awaitable[ToolOutcome]]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    description: str
+    args: type[BaseModel]
+    run: Runner
+    destructive: bool = False
+
+    def schema(self) -> dict[str, Any]:
+        """OpenAI-format tool definition; every LangChain chat model's bind_tools accepts it."""
+        parameters = self.args.model_json_schema()
+        parameters.pop("title", None)
+        return {
+            "type": "function",
+            "function": {
+                "name": self.name,
+                "description": self.description,
+                "parameters": parameters,
+            },
+        }

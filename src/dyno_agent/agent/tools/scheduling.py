@@ -1,0 +1,245 @@
+"""The agent's tools: each parses nothing itself, calls one domain function, shapes the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from dyno_agent.agent.tools import args as a
+from dyno_agent.agent.tools.base import ToolEnv, ToolOutcome, ToolSpec
+from dyno_agent.scheduling import allocations, availability, booking, dynos, reports, vehicles
+from dyno_agent.scheduling.models import Allocation
+from dyno_agent.scheduling.schemas.allocations import (
+    AllocationRead,
+    BookingRead,
+    DynoBrief,
+    VehicleBrief,
+)
+from dyno_agent.scheduling.schemas.availability import AvailabilityRead
+from dyno_agent.scheduling.schemas.dynos import DynoRead
+from dyno_agent.scheduling.schemas.reports import ConflictRead, DynoDayStatusRead, UtilizationRead
+
+LIST_LIMIT = 50
+
+
+def _allocations(items: Sequence[Allocation]) -> list[dict[str, Any]]:
+    return [AllocationRead.model_validate(x).model_dump(mode="json") for x in items]
+
+
+def _span(allocation: AllocationRead) -> str:
+    dyno = allocation.dyno.name if allocation.dyno else "no dyno"
+    dates = f"{allocation.start_date} to {allocation.end_date}"
+    return f"#{allocation.id} {allocation.test_type} on {dyno}, {dates}"
+
+
+async def get_datetime_now(env: ToolEnv, _: a.NoArgs) -> ToolOutcome:
+    now = dt.datetime.now(dt.UTC)
+    today = env.today
+    stamp = dt.datetime.combine(today, now.time(), tzinfo=dt.UTC).isoformat()
+    data = {"today": today.isoformat(), "weekday": today.strftime("%A"), "now": stamp}
+    return ToolOutcome.success(f"Today is {today:%A} {today.isoformat()}", data)
+
+
+async def find_available_dynos(env: ToolEnv, x: a.FindAvailableDynosArgs) -> ToolOutcome:
+    result = await availability.find_available_dynos(
+        env.session,
+        start_date=x.start_date,
+        end_date=x.end_date,
+        test_type=x.test_type,
+        drive_type=x.drive_type,
+        weight_lbs=x.weight_lbs,
+    )
+    read = AvailabilityRead.of(result)
+    return ToolOutcome.success(read.message, read.model_dump(mode="json"))
+
+
+async def auto_allocate_vehicle(env: ToolEnv, x: a.AutoAllocateVehicleArgs) -> ToolOutcome:
+    result = await booking.auto_allocate(env.session, env.actor, **x.model_dump())
+    read = BookingRead(
+        allocation=AllocationRead.model_validate(result.allocation),
+        message=result.message,
+        shift_days=result.shift_days,
+    )
+    return ToolOutcome.success(f"Booked {_span(read.allocation)}", read.model_dump(mode="json"))
+
+
+async def check_vehicle_allocation(env: ToolEnv, x: a.VehicleRefArgs) -> ToolOutcome:
+    vehicle = await vehicles.resolve_vehicle(env.session, vehicle_id=x.vehicle_id, vin=x.vin)
+    items = await allocations.vehicle_allocations(env.session, vehicle.id)
+    data = {
+        "vehicle": VehicleBrief.model_validate(vehicle).model_dump(mode="json"),
+        "allocations": _allocations(items),
+    }
+    return ToolOutcome.success(f"{len(items)} booking(s) for {vehicle.vin}", data)
+
+
+async def detect_conflicts(env: ToolEnv, x: a.DateRangeArgs) -> ToolOutcome:
+    items = await reports.detect_conflicts(env.session, x.start_date, x.end_date)
+    data = {"conflicts": [ConflictRead.model_validate(c).model_dump(mode="json") for c in items]}
+    return ToolOutcome.success(f"{len(items)} conflict(s)", data)
+
+
+async def maintenance_check(env: ToolEnv, x: a.MaintenanceCheckArgs) -> ToolOutcome:
+    day = x.on_date or env.today
+    rows = await reports.maintenance_check(env.session, day)
+    states = [
+        DynoDayStatusRead(dyno=DynoBrief.model_validate(r.dyno), status=r.status, reason=r.reason)
+        for r in rows
+    ]
+    down = sum(s.status != "available" for s in states)
+    data = {"date": day.isoformat(), "dynos": [s.model_dump(mode="json") for s in states]}
+    return ToolOutcome.success(f"{down} of {len(states)} dyno(s) unavailable on {day}", data)
+
+
+async def completed_tests_count(env: ToolEnv, _: a.NoArgs) -> ToolOutcome:
+    count = await reports.completed_tests_count(env.session)
+    return ToolOutcome.success(f"{count} completed test(s)", {"completed": count})
+
+
+async def get_tests_by_status(env: ToolEnv, x: a.TestsByStatusArgs) -> ToolOutcome:
+    items, total = await reports.tests_by_status(env.session, x.status, limit=LIST_LIMIT)
+    data = {"status": x.status.value, "total": total, "allocations": _allocations(items)}
+    return ToolOutcome.success(f"{total} {x.status.value} test(s)", data)
+
+
+async def cancel_allocation(env: ToolEnv, x: a.AllocationIdArgs) -> ToolOutcome:
+    allocation = await booking.cancel_allocation(env.session, env.actor, x.allocation_id)
+    read = AllocationRead.model_validate(allocation)
+    return ToolOutcome.success(
+        f"Cancelled {_span(read)}", {"allocation": read.model_dump(mode="json")}
+    )
+
+
+async def reschedule_allocation(env: ToolEnv, x: a.RescheduleAllocationArgs) -> ToolOutcome:
+    allocation = await booking.reschedule_allocation(
+        env.session, env.actor, x.allocation_id, x.new_start_date, x.days_to_complete
+    )
+    read = AllocationRead.model_validate(allocation)
+    return ToolOutcome.success(f"Moved {_span(read)}", {"allocation": read.model_dump(mode="json")})
+
+
+async def get_dyno_schedule(env: ToolEnv, x: a.DynoScheduleArgs) -> ToolOutcome:
+    dyno = await dynos.resolve_dyno(env.session, x.dyno)
+    schedule = await allocations.dyno_schedule(env.session, dyno, x.start_date, x.end_date)
+    data = {
+        "dyno": DynoBrief.model_validate(dyno).model_dump(mode="json"),
+        "start_date": x.start_date.isoformat(),
+        "end_date": x.end_date.isoformat(),
+        "allocations": _allocations(schedule.allocations),
+        "maintenance": [
+            {
+                "id": m.id,
+                "start_date": m.start_date.isoformat(),
+                "end_date": m.end_date.isoformat(),
+                "reason": m.reason,
+            }
+            for m in schedule.maintenance
+        ],
+    }
+    summary = (
+        f"{len(schedule.allocations)} booking(s) on {dyno.name} from {x.start_date} to {x.end_date}"
+    )
+    return ToolOutcome.success(summary, data)
+
+
+async def utilization_report(env: ToolEnv, x: a.UtilizationArgs) -> ToolOutcome:
+    report = await reports.utilization_report(env.session, x.start_date, x.end_date)
+    read = UtilizationRead.of(report)
+    overall = "n/a" if read.overall is None else f"{read.overall:.0%}"
+    return ToolOutcome.success(f"Overall utilisation {overall}", read.model_dump(mode="json"))
+
+
+async def list_dynos(env: ToolEnv, x: a.ListDynosArgs) -> ToolOutcome:
+    rows = await dynos.list_dynos(env.session, include_disabled=x.include_disabled)
+    items = [
+        DynoRead.model_validate(d).model_dump(
+            mode="json", exclude={"rules", "created_at", "updated_at"}
+        )
+        for d in rows
+    ]
+    return ToolOutcome.success(f"{len(items)} dyno(s)", {"dynos": items})
+
+
+async def get_dyno(env: ToolEnv, x: a.DynoArgs) -> ToolOutcome:
+    dyno = await dynos.resolve_dyno(env.session, x.dyno)
+    read = DynoRead.model_validate(dyno).model_dump(mode="json")
+    return ToolOutcome.success(f"{dyno.name} ({dyno.facility})", {"dyno": read})
+
+
+SCHEDULING_TOOLS = [
+    ToolSpec(
+        "get_datetime_now", "Today's date and weekday in the lab.", a.NoArgs, get_datetime_now
+    ),
+    ToolSpec(
+        "find_available_dynos",
+        "Free dynos compatible with a test for a vehicle's drive type and weight, for a date "
+        "range; when none is free, why and the earliest date one is.",
+        a.FindAvailableDynosArgs,
+        find_available_dynos,
+    ),
+    ToolSpec(
+        "auto_allocate_vehicle",
+        "Book a vehicle (vehicle_id or vin) for a test on the best free compatible dyno. With "
+        "backup=true, later start days are tried up to max_backup_days.",
+        a.AutoAllocateVehicleArgs,
+        auto_allocate_vehicle,
+    ),
+    ToolSpec(
+        "check_vehicle_allocation",
+        "All bookings of one vehicle (vehicle_id or vin).",
+        a.VehicleRefArgs,
+        check_vehicle_allocation,
+    ),
+    ToolSpec(
+        "detect_conflicts",
+        "Open bookings in conflict (overlaps, maintenance, disabled or incompatible dynos, "
+        "unplaced).",
+        a.DateRangeArgs,
+        detect_conflicts,
+    ),
+    ToolSpec(
+        "maintenance_check",
+        "Each dyno's state on a day: available, disabled, outside its window or in maintenance.",
+        a.MaintenanceCheckArgs,
+        maintenance_check,
+    ),
+    ToolSpec(
+        "completed_tests_count", "How many tests are completed.", a.NoArgs, completed_tests_count
+    ),
+    ToolSpec(
+        "get_tests_by_status",
+        "Bookings with one status (scheduled, delayed, running, completed, cancelled).",
+        a.TestsByStatusArgs,
+        get_tests_by_status,
+    ),
+    ToolSpec(
+        "cancel_allocation",
+        "Cancel a booking by id. The user is asked to confirm first.",
+        a.AllocationIdArgs,
+        cancel_allocation,
+        destructive=True,
+    ),
+    ToolSpec(
+        "reschedule_allocation",
+        "Move a scheduled or delayed booking to a new start date (optionally a new length). The "
+        "user is asked to confirm first.",
+        a.RescheduleAllocationArgs,
+        reschedule_allocation,
+        destructive=True,
+    ),
+    ToolSpec(
+        "get_dyno_schedule",
+        "Bookings and maintenance of one dyno (name or id) in a date range.",
+        a.DynoScheduleArgs,
+        get_dyno_schedule,
+    ),
+    ToolSpec(
+        "utilization_report",
+        "Booked days / available days per dyno for a date range.",
+        a.UtilizationArgs,
+        utilization_report,
+    ),
+    ToolSpec("list_dynos", "The lab's dynos and what they support.", a.ListDynosArgs, list_dynos),
+    ToolSpec("get_dyno", "One dyno (name or id) with its rules.", a.DynoArgs, get_dyno),
+]

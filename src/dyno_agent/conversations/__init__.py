@@ -1,0 +1,1 @@
+"""Chat conversations: their persistence (titles, stored messages, search) and their routes."""
