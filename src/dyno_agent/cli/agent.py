@@ -11,7 +11,7 @@ import asyncio
 import datetime as dt
 import json
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -197,21 +197,13 @@ def ask(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Approve confirmations.")] = False,
 ) -> None:
     """One chat turn with the agent (the chat API's events with --json)."""
-    apply_today(today)
-    database = open_configured_database()
-    printer = EventPrinter(as_json)
-
-    async def work() -> Turn:
-        async with agent_session(database, user) as (chat, who):
-            turn = await chat.prepare_message(who, message, conversation)
-            await play(chat, turn, printer)
-            if yes:
-                await approve_all(chat, who, turn, printer)
-            return turn
-
-    with agent_errors():
-        turn = run(work())
-    _finish(printer, turn, user, yes)
+    _play_turn(
+        lambda chat, who: chat.prepare_message(who, message, conversation),
+        as_json=as_json,
+        today=today,
+        user=user,
+        yes=yes,
+    )
 
 
 def resume(
@@ -227,13 +219,31 @@ def resume(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Approve later confirmations.")] = False,
 ) -> None:
     """Approve or reject the confirmation a conversation is waiting for, and finish the turn."""
+    _play_turn(
+        lambda chat, who: chat.prepare_resume(who, conversation, approve),
+        as_json=as_json,
+        today=today,
+        user=user,
+        yes=yes,
+    )
+
+
+def _play_turn(
+    prepare: Callable[[ChatService, User], Awaitable[Turn]],
+    *,
+    as_json: bool,
+    today: dt.date | None,
+    user: str | None,
+    yes: bool,
+) -> None:
+    """Open the database, prepare the turn, print its events (approving further ones with yes)."""
     apply_today(today)
     database = open_configured_database()
     printer = EventPrinter(as_json)
 
     async def work() -> Turn:
         async with agent_session(database, user) as (chat, who):
-            turn = await chat.prepare_resume(who, conversation, approve)
+            turn = await prepare(chat, who)
             await play(chat, turn, printer)
             if yes:
                 await approve_all(chat, who, turn, printer)
