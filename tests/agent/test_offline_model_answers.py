@@ -44,9 +44,7 @@ async def test_a_booking_names_the_dyno_dates_and_how_to_undo_it() -> None:
         {"allocation": allocation(), "message": "Allocated in requested window.", "shift_days": 0}
     )
     text_ = await answer_to("auto_allocate_vehicle", {"vehicle_id": 5}, body)
-    assert text_.startswith(
-        "Booked #17: a brake test for VIN 1FTFW1E50PFA12345 on **MPG 3**"
-    )
+    assert text_.startswith("Booked #17: a brake test for VIN 1FTFW1E50PFA12345 on **MPG 3**")
     assert "2026-03-09 to 2026-03-10 (2 days, scheduled)" in text_
     assert 'say "cancel booking 17"' in text_
     assert "later than requested" not in text_
