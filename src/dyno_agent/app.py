@@ -24,6 +24,7 @@ from dyno_agent.scheduling.api import (
     reports,
     vehicles,
 )
+from dyno_agent.web import router as web_router
 
 API_PREFIX = "/api/v1"
 
@@ -76,4 +77,5 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     errors.install_handlers(app)
     app.include_router(health.router)
     app.include_router(api_router())
+    app.include_router(web_router.router)
     return app

@@ -62,6 +62,7 @@ def serve(
     typer.echo(f"  Database: {where(database, settings)}")
     typer.echo(f"  Today:    {clock.today()}")
     typer.echo(f"  API:      {base}{API_PREFIX}")
+    typer.echo(f"  Web UI:   {base}/")
     typer.echo(f"  Docs:     {base}/docs")
     if demo_ready:
         for line in login_lines():

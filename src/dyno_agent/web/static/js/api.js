@@ -1,0 +1,148 @@
+// The REST API over fetch(): bearer token, JSON bodies, `{error, message, details}` errors, 401 handling.
+
+import { readEvents } from "./sse.js";
+
+export const API = "/api/v1";
+const TOKEN_KEY = "dyno.token";
+
+export class ApiError extends Error {
+  constructor(status, code, message, details = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details || {};
+  }
+}
+
+let expiredHandler = () => {};
+let expiryTimer = null;
+
+/** Called once when the token is refused (401) or reaches its expiry time. */
+export function onSessionExpired(handler) {
+  expiredHandler = handler;
+}
+
+export function getToken() {
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+export function setToken(token) {
+  localStorage.setItem(TOKEN_KEY, token);
+  scheduleExpiry(token);
+}
+
+export function clearToken() {
+  localStorage.removeItem(TOKEN_KEY);
+  clearTimeout(expiryTimer);
+}
+
+function tokenExpiry(token) {
+  try {
+    const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const exp = JSON.parse(atob(payload)).exp;
+    return typeof exp === "number" ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+export function scheduleExpiry(token) {
+  clearTimeout(expiryTimer);
+  const at = tokenExpiry(token);
+  if (at === null) return;
+  const wait = Math.min(Math.max(at - Date.now(), 0), 2 ** 31 - 1);
+  expiryTimer = setTimeout(expire, wait);
+}
+
+function expire() {
+  if (!getToken()) return;
+  clearToken();
+  expiredHandler();
+}
+
+function buildUrl(path, query) {
+  const url = new URL(path.startsWith("/") ? path : `${API}/${path}`, window.location.origin);
+  for (const [key, value] of Object.entries(query || {})) {
+    if (value === null || value === undefined || value === "") continue;
+    url.searchParams.set(key, String(value));
+  }
+  return url;
+}
+
+async function errorOf(response) {
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    // not JSON: a proxy page or an empty body
+  }
+  const message = body?.message || `The server answered ${response.status} ${response.statusText}.`;
+  return new ApiError(response.status, body?.error || "http_error", message, body?.details);
+}
+
+/**
+ * One API call. `path` is "vehicles" (under /api/v1) or an absolute path such as "/ui/config".
+ * Options: query, body (JSON), signal, raw (return the Response), auth (default true).
+ */
+export async function request(method, path, { query, body, signal, raw = false, auth = true } = {}) {
+  const headers = { Accept: raw ? "text/event-stream" : "application/json" };
+  const token = getToken();
+  if (auth && token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(buildUrl(path, query), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+  } catch (err) {
+    if (err.name === "AbortError") throw err;
+    throw new ApiError(0, "network", "The server cannot be reached. Is it running?");
+  }
+  if (response.status === 401 && auth && token) {
+    expire();
+    throw new ApiError(401, "session_expired", "Your session expired; please log in again.");
+  }
+  if (!response.ok) throw await errorOf(response);
+  if (raw) return response;
+  if (response.status === 204) return null;
+  return response.json();
+}
+
+export const api = {
+  get: (path, query, options) => request("GET", path, { ...options, query }),
+  post: (path, body, options) => request("POST", path, { ...options, body }),
+  patch: (path, body, options) => request("PATCH", path, { ...options, body }),
+  put: (path, body, options) => request("PUT", path, { ...options, body }),
+  del: (path, options) => request("DELETE", path, options),
+};
+
+/** Every item of a paginated `{items, total}` listing. */
+export async function getAll(path, query = {}, pageSize = 500) {
+  const items = [];
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await api.get(path, { ...query, limit: pageSize, offset });
+    items.push(...page.items);
+    if (page.items.length === 0 || items.length >= page.total) return items;
+  }
+}
+
+/** A chat turn's Server-Sent Events as parsed objects. */
+export async function* streamEvents(path, body, signal) {
+  const response = await request("POST", path, { body, signal, raw: true });
+  yield* readEvents(response.body);
+}
+
+/** A readable one-line message for any error thrown by these calls. */
+export function errorText(err) {
+  if (err instanceof ApiError) {
+    const problems = err.details?.errors;
+    if (Array.isArray(problems) && problems.length && !err.message) {
+      return problems.map((p) => p.msg || String(p)).join("; ");
+    }
+    return err.message;
+  }
+  return err?.message || String(err);
+}

@@ -1,0 +1,559 @@
+"""The web UI in a real browser: sign-in, chat, schedule, booking form, roles, safe Markdown."""
+
+from __future__ import annotations
+
+import re
+
+import jwt
+from playwright.sync_api import Page, expect
+
+from tests.web.conftest import ADMIN, ENGINEER, MANAGER, SECRET, LiveServer
+from tests.web.pages import CHAT_TIMEOUT_MS, log_in, open_tab, send
+
+
+def user_id(server: LiveServer, email: str) -> int:
+    with server.api(email) as api:
+        return int(api.get("/auth/me").json()["id"])
+
+
+def book(server: LiveServer, email: str, **body: object) -> dict:
+    """Auto-allocate through the API (a later start up to 5 days is accepted)."""
+    with server.api(email) as api:
+        response = api.post(
+            "/allocations/auto", json={"backup": True, "max_backup_days": 5, **body}
+        )
+        assert response.status_code == 201, response.text
+        return response.json()["allocation"]
+
+
+class TestSignIn:
+    def test_demo_logins_are_offered_and_logging_in_shows_the_app(self, page: Page) -> None:
+        page.goto("/")
+        hint = page.get_by_label("Demo logins")
+        expect(hint).to_contain_text("demo1234")
+        hint.get_by_role("button", name=ENGINEER).click()
+        page.get_by_role("button", name="Log in").click()
+        expect(page.locator("#whoami-email")).to_have_text(ENGINEER)
+        expect(page.locator("#whoami-role")).to_have_text("user")
+        expect(page.get_by_role("textbox", name="Message", exact=True)).to_be_focused()
+
+    def test_a_wrong_password_is_explained(self, page: Page) -> None:
+        page.goto("/")
+        form = page.get_by_role("form", name="Log in")
+        form.get_by_label("Email").fill(ENGINEER)
+        form.get_by_label("Password").fill("not-the-password")
+        form.get_by_role("button", name="Log in").click()
+        expect(page.locator(".login-card .alert-error")).to_be_visible()
+        expect(page.locator("#shell")).to_be_hidden()
+
+    def test_a_refused_token_returns_to_login_with_a_message(
+        self, page: Page, live_server: LiveServer
+    ) -> None:
+        log_in(page, ENGINEER)
+        # A token that was valid when issued but has expired since.
+        expired = jwt.encode({"sub": "3", "exp": 1_000_000_000}, SECRET, algorithm="HS256")
+        page.evaluate("token => localStorage.setItem('dyno.token', token)", expired)
+        open_tab(page, "Vehicles")
+        expect(page.locator("#login-view")).to_contain_text(
+            "Your session expired; please log in again."
+        )
+        expect(page.locator("#shell")).to_be_hidden()
+        assert page.evaluate("localStorage.getItem('dyno.token')") is None
+
+    def test_registration_creates_a_user_account(self, page: Page) -> None:
+        page.goto("/")
+        page.get_by_role("button", name="Create an account").click()
+        form = page.get_by_role("form", name="Create an account")
+        form.get_by_label("Email").fill("new.engineer@example.com")
+        form.get_by_label("Password").fill("a-long-password")
+        form.get_by_role("button", name="Create account").click()
+        expect(page.locator("#whoami-email")).to_have_text("new.engineer@example.com")
+        expect(page.locator("#whoami-role")).to_have_text("user")
+        page.get_by_role("button", name="Log out").click()
+        expect(page.locator("#login-view")).to_contain_text("You are logged out.")
+
+
+class TestChat:
+    def test_booking_by_chat_appears_on_the_schedule(
+        self, page: Page, live_server: LiveServer
+    ) -> None:
+        log_in(page, ENGINEER)
+        reply = send(page, "Book vehicle 5 for a brake test next Monday for 2 days")
+        expect(page.locator(".line-tool").first).to_contain_text("auto_allocate_vehicle")
+        expect(page.locator(".line-result.ok").first).to_contain_text("auto_allocate_vehicle")
+        match = re.search(r"#(\d+)", reply)
+        assert match, reply
+        allocation_id = int(match.group(1))
+        with live_server.api(ENGINEER) as api:
+            booked = api.get(f"/allocations/{allocation_id}").json()
+        assert (booked["vehicle_id"], booked["start_date"], booked["status"]) == (
+            5,
+            "2026-03-09",
+            "scheduled",
+        )
+
+        open_tab(page, "Schedule")
+        bar = page.locator(f'.bar[data-allocation-id="{allocation_id}"]')
+        expect(bar).to_be_visible()
+        row = page.locator(".tl-row", has=bar)
+        expect(row).to_have_attribute("data-dyno", booked["dyno"]["name"])
+        bar.click()
+        panel = page.get_by_label("Allocation details")
+        expect(panel).to_contain_text(f"Allocation #{allocation_id}")
+        expect(panel).to_contain_text(f"you ({ENGINEER})")
+        expect(panel.get_by_role("button", name="Cancel booking")).to_be_visible()
+
+    def test_the_schedule_refreshes_after_a_chat_turn_without_a_reload(
+        self, page: Page, live_server: LiveServer
+    ) -> None:
+        log_in(page, ENGINEER)
+        open_tab(page, "Schedule")
+        expect(page.locator(".bar").first).to_be_visible()
+        open_tab(page, "Chat")
+        reply = send(page, "Book vehicle 12 for a 4k certification test on 2026-03-23 for 3 days")
+        allocation_id = re.search(r"#(\d+)", reply).group(1)  # type: ignore[union-attr]
+        open_tab(page, "Schedule")
+        expect(page.locator(f'.bar[data-allocation-id="{allocation_id}"]')).to_be_visible()
+
+    def test_cancel_by_chat_waits_for_approve_then_cancels(
+        self, page: Page, live_server: LiveServer
+    ) -> None:
+        allocation = book(
+            live_server,
+            ENGINEER,
+            vehicle_id=13,
+            test_type="4k certification",
+            start_date="2026-03-16",
+            days_to_complete=2,
+        )
+        log_in(page, ENGINEER)
+        send(page, f"cancel allocation {allocation['id']}")
+        card = page.locator(".confirm-card")
+        expect(card).to_contain_text(f"#{allocation['id']}")
+        with live_server.api(ENGINEER) as api:
+            assert api.get(f"/allocations/{allocation['id']}").json()["status"] == "scheduled"
+
+        card.get_by_role("button", name="Approve").click()
+        expect(card).to_contain_text("Approved.")
+        expect(card.get_by_role("button", name="Approve")).to_be_disabled()
+        expect(page.locator(".line-result.ok").last).to_contain_text("cancel_allocation")
+        expect(page.locator(".composer button[type=submit]")).to_be_enabled(timeout=CHAT_TIMEOUT_MS)
+        with live_server.api(ENGINEER) as api:
+            assert api.get(f"/allocations/{allocation['id']}").json()["status"] == "cancelled"
+
+        open_tab(page, "Schedule")
+        expect(page.locator(".bar").first).to_be_visible()
+        bar = page.locator(f'.bar[data-allocation-id="{allocation["id"]}"]')
+        expect(bar).to_have_count(0)  # "Not cancelled" is the default filter
+        page.get_by_label("Status").select_option("cancelled")
+        expect(bar).to_have_attribute("data-status", "cancelled")
+
+    def test_reject_leaves_the_booking_alone(self, page: Page, live_server: LiveServer) -> None:
+        allocation = book(
+            live_server,
+            ENGINEER,
+            vehicle_id=14,
+            test_type="4k certification",
+            start_date="2026-04-06",
+            days_to_complete=2,
+        )
+        log_in(page, ENGINEER)
+        send(page, f"cancel allocation {allocation['id']}")
+        page.locator(".confirm-card").get_by_role("button", name="Reject").click()
+        expect(page.locator(".confirm-card")).to_contain_text("Rejected.")
+        expect(page.locator(".composer button[type=submit]")).to_be_enabled(timeout=CHAT_TIMEOUT_MS)
+        with live_server.api(ENGINEER) as api:
+            assert api.get(f"/allocations/{allocation['id']}").json()["status"] == "scheduled"
+
+    def test_conversations_are_listed_searched_reopened_and_deleted(self, page: Page) -> None:
+        log_in(page, ADMIN)  # no other conversations in this module
+        send(page, "What's on MPG 3 next week?")
+        conversations = page.get_by_label("Conversations")
+        expect(conversations.get_by_text("What's on MPG 3 next week?")).to_be_visible()
+        expect(page.locator(".msg-assistant table").last).to_be_visible()
+
+        page.get_by_role("button", name="New conversation").click()
+        expect(page.locator(".msg")).to_have_count(0)
+        page.get_by_label("Search conversations").fill("MPG 3")
+        expect(conversations.locator("li[data-id]")).to_have_count(1)
+        conversations.get_by_text("What's on MPG 3 next week?").click()
+        expect(page.locator(".msg-user")).to_have_text(["What's on MPG 3 next week?"])
+        expect(page.locator(".msg-assistant table")).to_be_visible()
+
+        conversations.get_by_role("button", name=re.compile("Delete conversation")).click()
+        page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+        expect(conversations.locator("li[data-id]")).to_have_count(0)
+
+    def test_html_in_a_vehicles_program_shows_as_text(
+        self, browser, live_server: LiveServer
+    ) -> None:  # type: ignore[no-untyped-def]
+        program = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
+        with live_server.api(MANAGER) as api:
+            created = api.post(
+                "/vehicles",
+                json={
+                    "vin": "1FTFW1E50PFA99999",
+                    "program": program,
+                    "weight_lbs": 4500,
+                    "drive_type": "AWD",
+                },
+            )
+            assert created.status_code == 201, created.text
+            vehicle = created.json()
+        book(
+            live_server,
+            ENGINEER,
+            vehicle_id=vehicle["id"],
+            test_type="4k certification",
+            start_date="2026-04-20",
+            days_to_complete=2,
+        )
+        # Without the page's Content-Security-Policy, so only the Markdown sanitising protects it.
+        context = browser.new_context(base_url=live_server.base_url, bypass_csp=True)
+        page = context.new_page()
+        try:
+            log_in(page, ENGINEER)
+            send(page, f"show bookings of vehicle {vehicle['id']}")
+            transcript = page.locator(".transcript")
+            expect(transcript).to_contain_text("<script>window.__xss=1</script>")
+            assert transcript.locator("script, img, [onerror]").count() == 0
+            page.wait_for_timeout(200)
+            assert page.evaluate("typeof window.__xss") == "undefined"
+
+            open_tab(page, "Schedule")
+            page.get_by_role("button", name="Next", exact=True).click()
+            page.locator(".bar", has_text="1FTFW1E50PFA99999"[-6:]).first.click()
+            expect(page.get_by_label("Allocation details")).to_contain_text(program)
+            assert page.evaluate("typeof window.__xss") == "undefined"
+        finally:
+            context.close()
+
+    def test_raw_html_from_a_model_is_escaped_by_the_renderer(self, page: Page) -> None:
+        log_in(page, ENGINEER)
+        result = page.evaluate(
+            """async () => {
+                const { renderMarkdown } = await import('/static/js/markdown.js');
+                const box = document.createElement('div');
+                box.append(renderMarkdown(
+                    '<script>window.__xss=3</script>\\n\\n**bold** <b onclick="x()">b</b>\\n\\n' +
+                    '| a | b |\\n|---|---|\\n| <img src=x onerror="window.__xss=4"> | ' +
+                    '[link](javascript:alert(1)) |'));
+                document.body.append(box);
+                await new Promise(r => setTimeout(r, 100));
+                const active = box.querySelectorAll(
+                    'script, img, [onclick], [onerror], a[href^="javascript"]').length;
+                return { html: box.innerHTML, text: box.textContent, active,
+                         xss: typeof window.__xss };
+            }"""
+        )
+        assert result["xss"] == "undefined"
+        assert result["active"] == 0, result["html"]
+        assert "<script" not in result["html"] and "<img" not in result["html"]
+        assert "<strong>bold</strong>" in result["html"] and "<table>" in result["html"]
+        assert "<script>window.__xss=3</script>" in result["text"]
+
+    def test_sse_parser_buffers_events_split_anywhere(self, page: Page) -> None:
+        log_in(page, ENGINEER)
+        result = page.evaluate(
+            """async () => {
+                const { createParser, readEvents } = await import('/static/js/sse.js');
+                const wire = ': ping\\r\\n\\r\\ndata: {"type":"token","text":"a…b"}\\r\\n\\r\\n' +
+                    'data: {"type":"assistant",\\ndata: "content":"x"}\\n\\n' +
+                    'data: {"type":"done"}\\r\\n\\r\\n';
+                const outcomes = new Set();
+                for (let size = 1; size <= wire.length; size++) {
+                    const parser = createParser();
+                    const events = [];
+                    for (let i = 0; i < wire.length; i += size) {
+                        events.push(...parser.push(wire.slice(i, i + size)));
+                    }
+                    events.push(...parser.end());
+                    outcomes.add(JSON.stringify(events));
+                }
+                // Bytes split inside a multi-byte character, through the real stream reader.
+                const bytes = new TextEncoder().encode(wire);
+                const body = new ReadableStream({ start(c) {
+                    for (const b of bytes) c.enqueue(new Uint8Array([b]));
+                    c.close();
+                } });
+                const streamed = [];
+                for await (const event of readEvents(body)) streamed.push(event);
+                return { outcomes: [...outcomes], streamed: JSON.stringify(streamed) };
+            }"""
+        )
+        expected = (
+            '[{"type":"token","text":"a…b"},{"type":"assistant","content":"x"},{"type":"done"}]'
+        )
+        assert result["outcomes"] == [expected]
+        assert result["streamed"] == expected
+
+
+class TestBookForm:
+    def test_a_vehicle_picked_by_vin_books_the_best_dyno_in_one_click(
+        self, page: Page, live_server: LiveServer
+    ) -> None:
+        with live_server.api(ENGINEER) as api:
+            vehicle = api.get("/vehicles/30").json()
+        log_in(page, ENGINEER)
+        open_tab(page, "Book")
+        form = page.get_by_role("form", name="Availability search")
+        form.get_by_label("Vehicle (optional)").fill(vehicle["vin"])
+        expect(form.get_by_label("Drive")).to_have_value(vehicle["drive_type"])
+        form.get_by_label("Test type").select_option("4k certification")
+        form.get_by_label("Start date").fill("2026-04-13")
+        form.get_by_label("Days").fill("3")
+        form.get_by_label("Days").press("Enter")
+
+        results = page.get_by_label("Availability", exact=True)
+        free = results.get_by_label("Free dynos, best first")
+        expect(free.locator("li").first).to_contain_text("best")
+        best = free.locator(".free-name").first.inner_text()
+        results.get_by_role("button", name="Book the best dyno").click()
+        success = results.locator(".alert-success")
+        expect(success).to_contain_text("Booked allocation #")
+        allocation_id = int(re.search(r"#(\d+)", success.inner_text()).group(1))  # type: ignore[union-attr]
+        with live_server.api(ENGINEER) as api:
+            booked = api.get(f"/allocations/{allocation_id}").json()
+        assert booked["vehicle_id"] == 30
+        assert (booked["start_date"], booked["end_date"]) == ("2026-04-13", "2026-04-15")
+        assert booked["dyno"]["name"] == best
+
+        success.get_by_role("button", name="Show on the schedule").click()
+        expect(page.get_by_label("Allocation details")).to_contain_text(
+            f"Allocation #{allocation_id}"
+        )
+        expect(page.locator(f'.bar[data-allocation-id="{allocation_id}"]')).to_be_visible()
+
+    def test_when_nothing_is_free_the_reasons_and_earliest_date_are_shown(self, page: Page) -> None:
+        log_in(page, ENGINEER)
+        open_tab(page, "Book")
+        form = page.get_by_role("form", name="Availability search")
+        form.get_by_label("Test type").select_option("coastdown")
+        form.get_by_label("Start date").fill("2026-03-02")
+        form.get_by_label("Days").fill("30")
+        form.get_by_label("Weight (lbs)").fill("4800")
+        form.get_by_label("Drive").select_option("AWD")
+        form.get_by_role("button", name="Find free dynos").click()
+        results = page.get_by_label("Availability", exact=True)
+        expect(results.locator("table")).to_contain_text("Track")
+        expect(results).to_contain_text("Earliest free")
+        expect(results.get_by_role("button", name=re.compile("Search from"))).to_be_visible()
+
+
+class TestRoles:
+    def test_a_user_sees_no_admin_screens_and_cannot_cancel_someone_elses_booking(
+        self, page: Page, live_server: LiveServer
+    ) -> None:
+        theirs = book(
+            live_server,
+            MANAGER,
+            vehicle_id=15,
+            test_type="4k certification",
+            start_date="2026-03-10",
+            days_to_complete=2,
+        )
+        log_in(page, ENGINEER)
+        expect(page.locator("#tabs")).not_to_contain_text("Users")
+        page.goto("/#users")
+        expect(page.get_by_role("alert")).to_contain_text("This page needs the admin role.")
+
+        open_tab(page, "Dynos")
+        expect(page.get_by_role("button", name="New dyno")).to_have_count(0)
+        page.get_by_role("button", name="View MPG 5").click()
+        editor = page.get_by_label("Dyno editor")
+        expect(editor.get_by_role("button", name="Save rules")).to_have_count(0)
+        expect(editor.get_by_label("Name")).to_be_disabled()
+
+        open_tab(page, "Schedule")
+        page.locator(f'.bar[data-allocation-id="{theirs["id"]}"]').click()
+        panel = page.get_by_label("Allocation details")
+        manager_id = user_id(live_server, MANAGER)
+        expect(panel).to_contain_text(f"user #{manager_id}")
+        expect(panel.get_by_role("button", name="Cancel booking")).to_have_count(0)
+        expect(panel.get_by_role("button", name="Reschedule…")).to_have_count(0)
+
+        with live_server.api(ENGINEER) as api:
+            refused = api.post(f"/allocations/{theirs['id']}/cancel")
+            assert refused.status_code == 403, refused.text
+            assert api.get(f"/allocations/{theirs['id']}").json()["status"] == "scheduled"
+
+    def test_an_admin_sees_who_booked_and_manages_users(
+        self, page: Page, live_server: LiveServer
+    ) -> None:
+        theirs = book(
+            live_server,
+            MANAGER,
+            vehicle_id=17,
+            test_type="4k certification",
+            start_date="2026-03-05",
+            days_to_complete=1,
+        )
+        log_in(page, ADMIN)
+        open_tab(page, "Schedule")
+        page.locator(f'.bar[data-allocation-id="{theirs["id"]}"]').click()
+        panel = page.get_by_label("Allocation details")
+        expect(panel).to_contain_text(MANAGER)
+        expect(panel.get_by_role("button", name="Cancel booking")).to_be_visible()
+
+        open_tab(page, "Users")
+        create = page.get_by_role("form", name="Create a user")
+        page.get_by_text("Create a user").click()
+        create.get_by_label("Email").fill("lead@example.com")
+        create.get_by_label("Password").fill("a-long-password")
+        create.get_by_label("Role").select_option("power_user")
+        create.get_by_role("button", name="Create user").click()
+        row = page.locator("tr", has_text="lead@example.com")
+        expect(row.get_by_label("Role of lead@example.com")).to_have_value("power_user")
+        row.get_by_label("Role of lead@example.com").select_option("user")
+        expect(page.locator(".toast").last).to_contain_text("lead@example.com updated.")
+        with live_server.api(ADMIN) as api:
+            users = api.get("/users", params={"q": "lead@example.com"}).json()
+        assert [u["role"] for u in users] == ["user"]
+
+    def test_a_power_user_cancels_from_the_schedule_after_confirming(
+        self, page: Page, live_server: LiveServer
+    ) -> None:
+        theirs = book(
+            live_server,
+            ENGINEER,
+            vehicle_id=24,
+            test_type="4k certification",
+            start_date="2026-03-18",
+            days_to_complete=1,
+        )
+        log_in(page, MANAGER)
+        open_tab(page, "Schedule")
+        page.locator(f'.bar[data-allocation-id="{theirs["id"]}"]').click()
+        page.get_by_label("Allocation details").get_by_role("button", name="Cancel booking").click()
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_role("button", name="Keep it").click()
+        with live_server.api(MANAGER) as api:
+            assert api.get(f"/allocations/{theirs['id']}").json()["status"] == "scheduled"
+        page.get_by_label("Allocation details").get_by_role("button", name="Cancel booking").click()
+        page.get_by_role("dialog").get_by_role("button", name="Cancel booking").click()
+        expect(page.get_by_label("Allocation details")).to_contain_text("cancelled")
+        with live_server.api(MANAGER) as api:
+            assert api.get(f"/allocations/{theirs['id']}").json()["status"] == "cancelled"
+
+    def test_a_power_user_edits_rules_and_maintenance(
+        self, page: Page, live_server: LiveServer
+    ) -> None:
+        log_in(page, MANAGER)
+        open_tab(page, "Dynos")
+        page.get_by_label("Search dynos").fill("MPG 22")
+        page.get_by_role("button", name="Edit MPG 22").click()
+        editor = page.get_by_label("Dyno editor")
+        editor.get_by_role("button", name="Add rule").click()
+        rule = editor.locator("tr.rule").last
+        rule.get_by_label("Test type").fill("coastdown")
+        rule.get_by_label("Weight class").select_option("<10K")
+        editor.get_by_role("button", name="Save rules").click()
+        expect(page.locator(".toast").last).to_contain_text("Rules of MPG 22 saved")
+
+        maintenance = editor.get_by_role("form", name="Add maintenance")
+        maintenance.get_by_label("From").fill("2026-06-01")
+        maintenance.get_by_label("To").fill("2026-06-03")
+        maintenance.get_by_label("Reason").fill("roller service")
+        maintenance.get_by_role("button", name="Add maintenance").click()
+        expect(editor.locator(".maint-list")).to_contain_text("roller service")
+
+        with live_server.api(MANAGER) as api:
+            dyno = api.get("/dynos/MPG 22").json()
+            windows = api.get("/maintenance", params={"dyno_id": dyno["id"]}).json()
+        assert {"test_type": "coastdown", "drive_type": "any", "weight_class": "<10K"} in dyno[
+            "rules"
+        ]
+        assert [(w["start_date"], w["reason"]) for w in windows] == [
+            ("2026-06-01", "roller service")
+        ]
+
+
+class TestScheduleAndReports:
+    def test_an_owner_reschedules_from_the_details_panel_with_the_keyboard(
+        self, page: Page, live_server: LiveServer
+    ) -> None:
+        mine = book(
+            live_server,
+            ENGINEER,
+            vehicle_id=26,
+            test_type="4k certification",
+            start_date="2026-03-11",
+            days_to_complete=2,
+        )
+        log_in(page, ENGINEER)
+        open_tab(page, "Schedule")
+        bar = page.locator(f'.bar[data-allocation-id="{mine["id"]}"]')
+        bar.focus()
+        page.keyboard.press("Enter")
+        panel = page.get_by_label("Allocation details")
+        expect(panel.get_by_role("heading", name=f"Allocation #{mine['id']}")).to_be_focused()
+        page.keyboard.press("Escape")
+        expect(panel).to_be_hidden()
+        expect(bar).to_be_focused()
+
+        page.keyboard.press("Enter")
+        panel.get_by_role("button", name="Reschedule…").click()
+        move = panel.get_by_role("form", name="Reschedule")
+        move.get_by_label("New start date").fill("2026-04-01")
+        move.get_by_label("Days").press("Enter")
+        expect(page.locator(".toast").last).to_contain_text("moved to 2026-04-01")
+        with live_server.api(ENGINEER) as api:
+            moved = api.get(f"/allocations/{mine['id']}").json()
+        assert (moved["start_date"], moved["end_date"]) == ("2026-04-01", "2026-04-02")
+
+    def test_zoom_move_and_filters(self, page: Page) -> None:
+        log_in(page, MANAGER)
+        open_tab(page, "Schedule")
+        title = page.locator(".tl-title")
+        expect(title).to_have_text("March 2026")
+        expect(page.locator(".tl-day.today")).to_have_count(1)
+        page.get_by_role("button", name="Week", exact=True).click()
+        expect(title).to_have_text("Week of 2 Mar 2026")
+        expect(page.locator(".tl-day")).to_have_count(7)
+        page.get_by_role("button", name="Quarter", exact=True).click()
+        expect(title).to_contain_text("Q1 2026")
+        page.get_by_role("button", name="Next", exact=True).click()
+        expect(title).to_contain_text("Q2 2026")
+        expect(page.locator(".tl-day.today")).to_have_count(0)
+        page.get_by_role("button", name="Today", exact=True).click()
+        expect(title).to_contain_text("Q1 2026")
+
+        page.get_by_label("Facility").select_option("VTS")
+        expect(page.locator(".tl-group")).to_have_text(["VTS"])
+        expect(page.locator(".tl-row")).to_have_count(3)
+        page.get_by_label("Test type").select_option("brake")
+        types = page.locator(".bar").evaluate_all(
+            "bars => [...new Set(bars.map(b => b.getAttribute('aria-label').split(',')[0]))]"
+        )
+        assert types and all(t.endswith(": brake") for t in types)
+        expect(page.locator(".tl-maint")).not_to_have_count(0)
+
+    def test_reports_chart_utilisation_and_counts(self, page: Page) -> None:
+        log_in(page, ENGINEER)
+        open_tab(page, "Reports")
+        expect(page.locator(".chart-row")).to_have_count(23)
+        expect(page.locator(".chart-row").first).to_have_attribute("data-dyno", "MPG 1")
+        expect(page.locator(".big-figure")).to_contain_text("%")
+        expect(page.get_by_label("Allocations by status")).to_contain_text("scheduled")
+        expect(page.get_by_label("Allocations by test type")).to_contain_text("brake")
+        page.get_by_role("button", name="Last month").click()
+        expect(page.locator(".card h3").first).to_contain_text("1 Feb 2026 – 28 Feb 2026")
+
+    def test_the_page_is_served_with_a_content_security_policy(
+        self, live_server: LiveServer
+    ) -> None:
+        import httpx
+
+        response = httpx.get(f"{live_server.base_url}/")
+        assert response.status_code == 200
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        assert '<script type="module" src="/static/js/main.js">' in response.text
+        for asset in (
+            "/static/js/main.js",
+            "/static/vendor/marked/marked.esm.js",
+            "/static/vendor/dompurify/purify.min.js",
+            "/static/css/app.css",
+        ):
+            assert httpx.get(f"{live_server.base_url}{asset}").status_code == 200, asset
+        assert httpx.get(f"{live_server.base_url}/docs").status_code == 200
+        assert httpx.get(f"{live_server.base_url}/api/v1/auth/me").status_code == 401
