@@ -1,7 +1,7 @@
 // The Users view (admins): search users, change roles and active state, create accounts.
 
 import { api, errorText } from "./api.js";
-import { append, debounce, emptyState, errorBox, field, h, loading, option, replace, toast } from "./dom.js";
+import { append, debounce, emptyState, errorBox, field, h, loading, option, replace, toast, dataTable } from "./dom.js";
 import { formatDateTime } from "./dates.js";
 import { state } from "./state.js";
 
@@ -56,39 +56,26 @@ export function createUsersView(root) {
         return;
       }
       replace(list,
-        h(
-          "div",
-          { class: "table-wrap" },
-          h(
-            "table",
-            { class: "table" },
-            h("thead", {}, h("tr", {}, ["#", "Email", "Name", "Role", "Active", "Created"].map((t) => h("th", { scope: "col" }, t)))),
-            h(
-              "tbody",
-              {},
-              users.map((user) => {
-                const roleSelect = h("select", { "aria-label": `Role of ${user.email}` }, ROLES.map((r) => option(r, r, r === user.role)));
-                roleSelect.addEventListener("change", async () => {
-                  if (!(await update(user, { role: roleSelect.value }))) roleSelect.value = user.role;
-                });
-                const active = h("input", { type: "checkbox", checked: user.is_active, "aria-label": `${user.email} is active`, disabled: user.id === state.user.id });
-                active.addEventListener("change", async () => {
-                  if (!(await update(user, { is_active: active.checked }))) active.checked = user.is_active;
-                });
-                return h(
-                  "tr",
-                  { "data-user-id": user.id },
-                  h("td", {}, String(user.id)),
-                  h("td", {}, user.email, user.id === state.user.id ? h("span", { class: "badge" }, "you") : null),
-                  h("td", {}, user.full_name || "—"),
-                  h("td", {}, roleSelect),
-                  h("td", {}, active),
-                  h("td", {}, formatDateTime(user.created_at)),
-                );
-              }),
-            ),
-          ),
-        ),
+        dataTable(["#", "Email", "Name", "Role", "Active", "Created"], users.map((user) => {
+          const roleSelect = h("select", { "aria-label": `Role of ${user.email}` }, ROLES.map((r) => option(r, r, r === user.role)));
+          roleSelect.addEventListener("change", async () => {
+            if (!(await update(user, { role: roleSelect.value }))) roleSelect.value = user.role;
+          });
+          const active = h("input", { type: "checkbox", checked: user.is_active, "aria-label": `${user.email} is active`, disabled: user.id === state.user.id });
+          active.addEventListener("change", async () => {
+            if (!(await update(user, { is_active: active.checked }))) active.checked = user.is_active;
+          });
+          return h(
+            "tr",
+            { "data-user-id": user.id },
+            h("td", {}, String(user.id)),
+            h("td", {}, user.email, user.id === state.user.id ? h("span", { class: "badge" }, "you") : null),
+            h("td", {}, user.full_name || "—"),
+            h("td", {}, roleSelect),
+            h("td", {}, active),
+            h("td", {}, formatDateTime(user.created_at)),
+          );
+        })),
       );
     } catch (err) {
       replace(list, errorBox(errorText(err)));

@@ -119,3 +119,17 @@ export function replace(el, ...children) {
   el.replaceChildren();
   return append(el, children);
 }
+
+/** A scrollable table: column headers, then the row elements. */
+export function dataTable(headers, rows) {
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: "table" },
+      h("thead", {}, h("tr", {}, headers.map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, rows),
+    ),
+  );
+}

@@ -1,7 +1,7 @@
 // The Dynos view: a searchable list; power users open the editor (details, rules, maintenance).
 
 import { api, errorText } from "./api.js";
-import { append, emptyState, errorBox, h, loading, option, replace } from "./dom.js";
+import { append, emptyState, errorBox, h, loading, option, replace, dataTable } from "./dom.js";
 import { formatRange } from "./dates.js";
 import { colorFor } from "./colors.js";
 import { showDynoEditor } from "./dyno-editor.js";
@@ -58,32 +58,19 @@ export function createDynosView(root) {
       return;
     }
     replace(list,
-      h(
-        "div",
-        { class: "table-wrap" },
+      dataTable(["Name", "Facility", "State", "Bookable", "Test types", "Rules", ""], shown.map((d) =>
         h(
-          "table",
-          { class: "table" },
-          h("thead", {}, h("tr", {}, ["Name", "Facility", "State", "Bookable", "Test types", "Rules", ""].map((t) => h("th", { scope: "col" }, t)))),
-          h(
-            "tbody",
-            {},
-            shown.map((d) =>
-              h(
-                "tr",
-                { "data-dyno-id": d.id },
-                h("td", {}, h("strong", {}, d.name)),
-                h("td", {}, d.facility),
-                h("td", {}, h("span", { class: `badge ${d.enabled ? "badge-good" : "badge-off"}` }, d.enabled ? "enabled" : "disabled")),
-                h("td", {}, windowText(d)),
-                h("td", {}, d.supported_test_types.map((t) => h("span", { class: "chip" }, h("span", { class: "swatch", style: { "--c": colorFor(t) } }), t))),
-                h("td", { class: "num" }, String(d.rules.length)),
-                h("td", {}, h("button", { type: "button", class: "btn btn-small", "aria-label": `${canEdit ? "Edit" : "View"} ${d.name}`, onclick: () => edit(d) }, canEdit ? "Edit" : "View")),
-              ),
-            ),
-          ),
+          "tr",
+          { "data-dyno-id": d.id },
+          h("td", {}, h("strong", {}, d.name)),
+          h("td", {}, d.facility),
+          h("td", {}, h("span", { class: `badge ${d.enabled ? "badge-good" : "badge-off"}` }, d.enabled ? "enabled" : "disabled")),
+          h("td", {}, windowText(d)),
+          h("td", {}, d.supported_test_types.map((t) => h("span", { class: "chip" }, h("span", { class: "swatch", style: { "--c": colorFor(t) } }), t))),
+          h("td", { class: "num" }, String(d.rules.length)),
+          h("td", {}, h("button", { type: "button", class: "btn btn-small", "aria-label": `${canEdit ? "Edit" : "View"} ${d.name}`, onclick: () => edit(d) }, canEdit ? "Edit" : "View")),
         ),
-      ),
+      )),
     );
   }
 

@@ -1,7 +1,7 @@
 // The Vehicles view: search, page through, register a vehicle, jump to booking one.
 
 import { api, errorText } from "./api.js";
-import { append, debounce, emptyState, errorBox, field, h, loading, option, replace, toast } from "./dom.js";
+import { append, debounce, emptyState, errorBox, field, h, loading, option, replace, toast, dataTable } from "./dom.js";
 import { emit } from "./state.js";
 
 const PAGE = 25;
@@ -50,33 +50,20 @@ export function createVehiclesView(root) {
         replace(table, emptyState(q.value || drive.value ? "No vehicle matches." : "No vehicles yet."));
       } else {
         replace(table,
-          h(
-            "div",
-            { class: "table-wrap" },
+          dataTable(["#", "VIN", "Program", "Drive", "Weight", "Class", "Team", ""], page.items.map((v) =>
             h(
-              "table",
-              { class: "table" },
-              h("thead", {}, h("tr", {}, ["#", "VIN", "Program", "Drive", "Weight", "Class", "Team", ""].map((t) => h("th", { scope: "col" }, t)))),
-              h(
-                "tbody",
-                {},
-                page.items.map((v) =>
-                  h(
-                    "tr",
-                    {},
-                    h("td", {}, String(v.id)),
-                    h("td", { class: "mono" }, v.vin),
-                    h("td", {}, v.program || "—"),
-                    h("td", {}, v.drive_type),
-                    h("td", { class: "num" }, v.weight_lbs ? v.weight_lbs.toLocaleString("en-US") : "—"),
-                    h("td", {}, v.weight_class),
-                    h("td", {}, v.cert_team || "—"),
-                    h("td", {}, h("button", { type: "button", class: "btn btn-small", "aria-label": `Book vehicle ${v.vin}`, onclick: () => emit("navigate", { view: "book", arg: { vehicle: v } }) }, "Book…")),
-                  ),
-                ),
-              ),
+              "tr",
+              {},
+              h("td", {}, String(v.id)),
+              h("td", { class: "mono" }, v.vin),
+              h("td", {}, v.program || "—"),
+              h("td", {}, v.drive_type),
+              h("td", { class: "num" }, v.weight_lbs ? v.weight_lbs.toLocaleString("en-US") : "—"),
+              h("td", {}, v.weight_class),
+              h("td", {}, v.cert_team || "—"),
+              h("td", {}, h("button", { type: "button", class: "btn btn-small", "aria-label": `Book vehicle ${v.vin}`, onclick: () => emit("navigate", { view: "book", arg: { vehicle: v } }) }, "Book…")),
             ),
-          ),
+          )),
         );
       }
       const last = Math.min(offset + PAGE, page.total);
