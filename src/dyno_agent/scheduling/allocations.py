@@ -83,6 +83,18 @@ async def list_allocations(
     return list(rows), total
 
 
+async def referencing_ids(
+    session: AsyncSession, *, vehicle_id: int | None = None, dyno_id: int | None = None
+) -> list[int]:
+    """Ids of all allocations (any status) of a vehicle or a dyno: what blocks deleting it."""
+    query = select(Allocation.id).order_by(Allocation.id)
+    if vehicle_id is not None:
+        query = query.where(Allocation.vehicle_id == vehicle_id)
+    if dyno_id is not None:
+        query = query.where(Allocation.dyno_id == dyno_id)
+    return list(await session.scalars(query))
+
+
 async def vehicle_allocations(session: AsyncSession, vehicle_id: int) -> list[Allocation]:
     query = _with_parts(select(Allocation).where(Allocation.vehicle_id == vehicle_id))
     return list(await session.scalars(query.order_by(Allocation.start_date, Allocation.id)))

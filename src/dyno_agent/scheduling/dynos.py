@@ -17,8 +17,8 @@ from sqlalchemy.orm import selectinload
 
 from dyno_agent.db.errors import savepoint
 from dyno_agent.errors import AlreadyExists, DynoNotFound, InUse
-from dyno_agent.scheduling import vocab
-from dyno_agent.scheduling.models import Allocation, Dyno, DynoRule
+from dyno_agent.scheduling import allocations, vocab
+from dyno_agent.scheduling.models import Dyno, DynoRule
 from dyno_agent.scheduling.schemas.dynos import DynoCreate, DynoUpdate, RuleIn, check_window
 
 RuleKey = tuple[str, str, str]
@@ -208,11 +208,7 @@ async def list_rules(session: AsyncSession, dyno_id: int) -> list[DynoRule]:
 async def delete_dyno(session: AsyncSession, dyno_id: int) -> None:
     """Remove a dyno that was never booked, with its rules and maintenance windows."""
     dyno = await _load(session, dyno_id)
-    ids = list(
-        await session.scalars(
-            select(Allocation.id).where(Allocation.dyno_id == dyno_id).order_by(Allocation.id)
-        )
-    )
+    ids = await allocations.referencing_ids(session, dyno_id=dyno_id)
     if ids:
         raise InUse(
             f"Dyno {dyno.name} has {len(ids)} allocation(s); disable it instead of deleting it.",

@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent.db.errors import savepoint
 from dyno_agent.errors import AlreadyExists, InUse, InvalidInput, VehicleNotFound
-from dyno_agent.scheduling import vocab
-from dyno_agent.scheduling.models import Allocation, Vehicle
+from dyno_agent.scheduling import allocations, vocab
+from dyno_agent.scheduling.models import Vehicle
 from dyno_agent.scheduling.schemas.vehicles import VehicleCreate, VehicleUpdate
 
 _SEARCHED = (
@@ -138,11 +138,7 @@ async def update_vehicle(session: AsyncSession, vehicle_id: int, data: VehicleUp
 async def delete_vehicle(session: AsyncSession, vehicle_id: int) -> None:
     """Remove a vehicle that was never booked; its allocations (any status) keep it otherwise."""
     vehicle = await get_vehicle(session, vehicle_id)
-    ids = list(
-        await session.scalars(
-            select(Allocation.id).where(Allocation.vehicle_id == vehicle_id).order_by(Allocation.id)
-        )
-    )
+    ids = await allocations.referencing_ids(session, vehicle_id=vehicle_id)
     if ids:
         raise InUse(
             f"Vehicle {vehicle.vin} has {len(ids)} allocation(s); it cannot be deleted.",
