@@ -351,29 +351,25 @@ async def _insert(session: AsyncSession, allocation: Allocation) -> str | None:
 
 
 async def _vehicle_bookings(
-    session: AsyncSession, vehicle_id: int, span: Window
+    session: AsyncSession, vehicle_id: int, span: Window, ignore: int | None = None
 ) -> list[Allocation]:
+    """The vehicle's non-cancelled bookings overlapping `span`, earliest first."""
     query = select(Allocation).where(
         Allocation.vehicle_id == vehicle_id,
         Allocation.status != AllocationStatus.cancelled,
         Allocation.start_date <= span.end,
         Allocation.end_date >= span.start,
     )
+    if ignore is not None:
+        query = query.where(Allocation.id != ignore)
     return list(await session.scalars(query.order_by(Allocation.start_date)))
 
 
 async def _vehicle_clash(
     session: AsyncSession, vehicle_id: int, window: Window, ignore: int | None = None
 ) -> Allocation | None:
-    query = select(Allocation).where(
-        Allocation.vehicle_id == vehicle_id,
-        Allocation.status != AllocationStatus.cancelled,
-        Allocation.start_date <= window.end,
-        Allocation.end_date >= window.start,
-    )
-    if ignore is not None:
-        query = query.where(Allocation.id != ignore)
-    return await session.scalar(query.order_by(Allocation.start_date).limit(1))
+    bookings = await _vehicle_bookings(session, vehicle_id, window, ignore)
+    return bookings[0] if bookings else None
 
 
 def _vehicle_busy(vehicle: Vehicle, clash: Allocation) -> VehicleBusy:
