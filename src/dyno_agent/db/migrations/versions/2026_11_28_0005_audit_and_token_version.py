@@ -1,0 +1,22 @@
+"""Placeholder: the audit log of every write and the users' token version (filled by the
+hardening work).
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-28
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0005"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
