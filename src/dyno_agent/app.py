@@ -15,6 +15,7 @@ from dyno_agent.auth import router as auth_router
 from dyno_agent.config import Settings, get_settings
 from dyno_agent.conversations import router as conversations_router
 from dyno_agent.db.engine import make_engine, make_session_factory
+from dyno_agent.db.timeouts import DatabaseTimeouts
 from dyno_agent.db.url import open_database
 from dyno_agent.scheduling.api import (
     allocations,
@@ -49,15 +50,18 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = engine is None
+        timeouts = DatabaseTimeouts.from_settings(settings)
         if owned:
             database = open_database(settings)
             app.state.database = database
-            app.state.engine = make_engine(database.url, settings.db_pool_size)
+            app.state.engine = make_engine(database.url, settings.db_pool_size, timeouts)
         else:
             app.state.engine = engine
         app.state.session_factory = make_session_factory(app.state.engine)
         try:
-            async with open_checkpointer(app.state.engine, settings.db_pool_size) as checkpointer:
+            async with open_checkpointer(
+                app.state.engine, settings.db_pool_size, timeouts
+            ) as checkpointer:
                 app.state.checkpointer = checkpointer
                 app.state.chat = build_chat(settings, app.state.session_factory, checkpointer)
                 yield

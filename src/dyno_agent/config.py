@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("dyno-agent")))
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    # Database: how long to wait before a request gives up with 503 (server down or hung).
+    db_connect_timeout_s: int = Field(default=5, ge=2, le=300)
+    db_pool_timeout_s: float = Field(default=5.0, gt=0, le=300)
+    db_statement_timeout_ms: int = Field(default=15_000, ge=100, le=3_600_000)
+    db_retry_after_s: int = Field(default=5, ge=1, le=3600)
 
     # Auth
     jwt_secret: str | None = None

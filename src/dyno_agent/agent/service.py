@@ -14,7 +14,8 @@ from dyno_agent.agent.graph import build_graph
 from dyno_agent.agent.models import make_model_factory
 from dyno_agent.agent.runner import ChatService
 from dyno_agent.agent.vocabulary import VocabularyCache
-from dyno_agent.config import Settings
+from dyno_agent.config import Settings, get_settings
+from dyno_agent.db.timeouts import DatabaseTimeouts, TimedConnection
 from dyno_agent.db.url import libpq_conninfo
 from dyno_agent.throttle import Throttle, parse_limit
 
@@ -35,14 +36,27 @@ class ChatThrottle:
 
 @asynccontextmanager
 async def open_checkpointer(
-    engine: AsyncEngine, max_size: int = 10
+    engine: AsyncEngine, max_size: int = 10, timeouts: DatabaseTimeouts | None = None
 ) -> AsyncIterator[AsyncPostgresSaver]:
-    """LangGraph's Postgres checkpointer on the app's database; it creates its own tables."""
+    """LangGraph's Postgres checkpointer on the app's database; it creates its own tables.
+
+    Its pool checks each connection before lending it, so the connections a database restart
+    killed are dropped instead of failing the next chat turn, and it waits within the same bounds
+    as the engine (`timeouts`, default the settings')."""
+    timeouts = timeouts or DatabaseTimeouts.from_settings(get_settings())
     pool = AsyncConnectionPool(
         libpq_conninfo(engine.url),
+        connection_class=TimedConnection,
         min_size=1,
         max_size=max_size,
-        kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+        kwargs={
+            "autocommit": True,
+            "prepare_threshold": 0,
+            "row_factory": dict_row,
+            **timeouts.connect_kwargs(engine.url),
+        },
+        check=AsyncConnectionPool.check_connection,
+        timeout=timeouts.pool_s,
         open=False,
     )
     await pool.open()

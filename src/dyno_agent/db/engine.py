@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -10,9 +10,25 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from dyno_agent.config import get_settings
+from dyno_agent.db.timeouts import DatabaseTimeouts, TimedConnection
 
-def make_engine(url: URL | str, pool_size: int = 10) -> AsyncEngine:
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+def make_engine(
+    url: URL | str, pool_size: int = 10, timeouts: DatabaseTimeouts | None = None
+) -> AsyncEngine:
+    """The engine; `timeouts` default to the settings' (DYNO_DB_*_TIMEOUT_*)."""
+    url = make_url(url)
+    timeouts = timeouts or DatabaseTimeouts.from_settings(get_settings())
+    connect_args = {"async_creator_fn": TimedConnection.connect, **timeouts.connect_kwargs(url)}
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,  # bounded like any statement by the connection's reply timeout
+        pool_timeout=timeouts.pool_s,
+        connect_args=connect_args,
+    )
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
