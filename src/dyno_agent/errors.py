@@ -134,14 +134,31 @@ class RateLimited(DomainError):
     status = 429
 
 
+# 503 ---------------------------------------------------------------------------------------------
+class ServiceUnavailable(DomainError):
+    """A dependency is down or does not answer in time; answered with `Retry-After`."""
+
+    code = "service_unavailable"
+    status = 503
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    code = "database_unavailable"
+
+
 # Rendering ---------------------------------------------------------------------------------------
 def install_handlers(app: FastAPI) -> None:
     """Render every error as `{"error", "message", "details"}`; anything unexpected is a 500."""
+    from dyno_agent.db.errors import UNREACHABLE_ERRORS, translate, unavailable  # imports us
 
     @app.exception_handler(DomainError)
-    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         if isinstance(exc, RateLimited) and "retry_after_seconds" in exc.details:
+            headers = {"Retry-After": str(exc.details["retry_after_seconds"])}
+        if isinstance(exc, ServiceUnavailable):
+            seconds = request.app.state.settings.db_retry_after_s
+            exc.details.setdefault("retry_after_seconds", seconds)
             headers = {"Retry-After": str(exc.details["retry_after_seconds"])}
         return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
@@ -166,15 +183,24 @@ def install_handlers(app: FastAPI) -> None:
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(DBAPIError)
-    async def _database(_: Request, exc: DBAPIError) -> JSONResponse:
-        from dyno_agent.db.errors import translate
-
-        domain = translate(exc)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        domain = unavailable(exc) or translate(exc)
         if domain is None:
             log.exception("database error", exc_info=exc)
             body = {"error": "internal_error", "message": "Database error.", "details": {}}
             return JSONResponse(body, status_code=500)
-        return JSONResponse(domain.to_dict(), status_code=domain.status)
+        return await _domain(request, domain)
+
+    async def _unreachable(request: Request, exc: Exception) -> JSONResponse:
+        """Failures outside SQLAlchemy's DBAPIError that mean the database cannot be reached: the
+        pool's timeout, the checkpointer's psycopg errors, sockets and client-side timeouts."""
+        domain = unavailable(exc)
+        if domain is None:
+            return await _unexpected(request, exc)
+        return await _domain(request, domain)
+
+    for error_class in UNREACHABLE_ERRORS:
+        app.add_exception_handler(error_class, _unreachable)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -17,12 +17,13 @@ async def health() -> dict[str, str]:
 
 @router.get("/health/ready", responses={503: {"description": "Database unreachable"}})
 async def ready(request: Request) -> JSONResponse:
-    """Readiness: the database answers a query."""
+    """Readiness: the database answers a query (within the DYNO_DB_*_TIMEOUT_* bounds)."""
     try:
         async with request.app.state.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
     except Exception as exc:  # any failure to reach the database means "not ready"
         body = {"error": "not_ready", "message": "Database unreachable.", "details": {}}
         body["details"] = {"reason": type(exc).__name__}
-        return JSONResponse(body, status_code=503)
+        retry_after = str(request.app.state.settings.db_retry_after_s)
+        return JSONResponse(body, status_code=503, headers={"Retry-After": retry_after})
     return JSONResponse({"status": "ready", "database": "ok"})

@@ -30,6 +30,7 @@ from dyno_agent.auth.actor import Actor, Channel
 from dyno_agent.auth.models import Role, User
 from dyno_agent.config import Settings
 from dyno_agent.conversations import service as conversations
+from dyno_agent.db.errors import unavailable
 from dyno_agent.errors import Conflict
 from dyno_agent.scheduling import clock
 
@@ -102,6 +103,12 @@ class ChatService:
             await self._close_unfinished_turn(config)
             await self._remember(turn.conversation_id, event)
             yield event
+        except Exception as exc:
+            # The database went away mid-turn: nothing more can be stored, so just say so.
+            down = unavailable(exc)
+            if down is None:
+                raise
+            yield {"type": "error", "message": down.message}
         yield {"type": "done"}
 
     def context_for(self, user: User, channel: Channel = Channel.agent) -> AgentContext:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+import psycopg
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent.errors import (
     AlreadyExists,
     Conflict,
+    DatabaseUnavailable,
     DomainError,
     DynoBusy,
     InUse,
@@ -19,6 +23,8 @@ from dyno_agent.errors import (
     MaintenanceConflict,
     VehicleBusy,
 )
+
+log = logging.getLogger(__name__)
 
 _BY_CONSTRAINT: dict[str, Callable[[], DomainError]] = {
     "ex_allocations_dyno_overlap": lambda: DynoBusy(
@@ -47,6 +53,53 @@ def constraint_name(error: DBAPIError) -> str | None:
 
 def sqlstate(error: DBAPIError) -> str | None:
     return getattr(error.orig, "sqlstate", None)
+
+
+# Besides DBAPIError, what reaching the database can raise: SQLAlchemy's pool timeout, psycopg's own
+# errors (the checkpointer's pool), sockets, client-side timeouts. `unavailable` decides which mean
+# "down or not answering".
+UNREACHABLE_ERRORS: tuple[type[Exception], ...] = (
+    sa_exc.TimeoutError,
+    psycopg.Error,
+    ConnectionError,
+    TimeoutError,
+)
+
+# connection_exception, insufficient_resources (too many connections, out of memory, disk full)
+_UNAVAILABLE_CLASSES = ("08", "53")
+# query_canceled (statement_timeout), admin_shutdown, crash_shutdown, cannot_connect_now,
+# idle_session_timeout
+_UNAVAILABLE_STATES = {"57014", "57P01", "57P02", "57P03", "57P05"}
+
+
+def unavailable(error: BaseException) -> DatabaseUnavailable | None:
+    """A 503 for an error that means the database is down, restarting or not answering in time;
+    None for anything else (a constraint, a bug)."""
+    cause: BaseException | None = error
+    if isinstance(error, DBAPIError):
+        if error.connection_invalidated:
+            return _unavailable(error.orig or error)
+        cause = error.orig
+    if isinstance(cause, psycopg.Error):
+        state = cause.sqlstate
+        if state is None:  # raised by the client: refused, closed, timed out, pool exhausted
+            if isinstance(cause, psycopg.OperationalError | psycopg.InterfaceError):
+                return _unavailable(cause)
+            return None
+        if state.startswith(_UNAVAILABLE_CLASSES) or state in _UNAVAILABLE_STATES:
+            return _unavailable(cause)
+        return None
+    if isinstance(cause, sa_exc.TimeoutError | ConnectionError | TimeoutError):
+        return _unavailable(cause)
+    return None
+
+
+def _unavailable(cause: BaseException) -> DatabaseUnavailable:
+    log.warning("database unavailable: %s: %s", type(cause).__name__, cause)
+    return DatabaseUnavailable(
+        "The database is unavailable or not answering; try again shortly.",
+        reason=type(cause).__name__,
+    )
 
 
 def translate(error: DBAPIError) -> DomainError | None:
