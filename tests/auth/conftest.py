@@ -37,7 +37,7 @@ def _require_redis() -> None:
     pytest.skip(f"shared-limit tests need {REDIS_SERVER} (apt-get install redis-server)")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
         process.wait(timeout=15)
@@ -71,7 +71,7 @@ def redis_server() -> Iterator[str]:
             yield f"redis://127.0.0.1:{port}"
         finally:
             client.close()
-            _stop(process)
+            stop(process)
 
 
 @pytest.fixture
@@ -111,9 +111,6 @@ def serve(env: dict[str, str], data_dir: str) -> tuple[subprocess.Popen[bytes], 
     try:
         wait_until_ready(base_url, process, log)
     except BaseException:
-        _stop(process)
+        stop(process)
         raise
     return process, base_url, log
-
-
-stop = _stop
