@@ -10,7 +10,9 @@ then measures, in the same run:
    baseline that does what a naive ORM app does: load every dyno, rule, booking and maintenance
    window and filter in Python. Both must return the same free dynos for every query;
 2. sequential auto-allocations (each its own transaction, as over the API);
-3. concurrent auto-allocations for one window (the contention case), with the placed/refused split.
+3. concurrent auto-allocations for one window (the contention case), with the placed/refused split
+   and the insert attempts each request made (counted by a listener on the engine's INSERTs), once
+   as is and once while bookings the requests have already read are moved to days they try next.
 
 It prints figures only; nothing here passes or fails on time.
 """
@@ -26,10 +28,12 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dyno_agent import errors
@@ -171,10 +175,33 @@ async def bench_availability(engine: AsyncEngine, queries: int, rng: random.Rand
     )
 
 
-async def book_once(engine: AsyncEngine, vehicle_id: int, start: dt.date, days: int) -> object:
+INSERTS = "inserts"  # key in the connection's info: (dyno_id, start_date) of each insert tried
+
+
+def count_inserts(engine: AsyncEngine) -> None:
+    """Record every INSERT into allocations on the connection that ran it."""
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _record(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if statement.startswith("INSERT INTO allocations") and isinstance(params, dict):
+            conn.info.setdefault(INSERTS, []).append((params["dyno_id"], params["start_date"]))
+
+
+async def book_once(
+    engine: AsyncEngine,
+    vehicle_id: int,
+    start: dt.date,
+    days: int,
+    attempts: list[list[tuple[int, dt.date]]] | None = None,
+) -> object:
     factory = make_session_factory(engine)
     try:
         async with factory() as session, session.begin():
+            connection = await session.connection()
+            tried: list[tuple[int, dt.date]] = []
+            connection.info[INSERTS] = tried
+            if attempts is not None:
+                attempts.append(tried)
             result = await booking.auto_allocate(
                 session,
                 ACTOR,
@@ -215,15 +242,55 @@ async def bench_booking(engine: AsyncEngine, bookings: int, rng: random.Random) 
     report("auto_allocate", samples)
     print(f"  placed {placed}/{bookings}; {bookings / sum(samples):.0f} bookings/s")
 
+    await bench_contention(engine, TODAY + dt.timedelta(days=500), movers=0)
+    await bench_contention(engine, TODAY + dt.timedelta(days=600), movers=6)
+
+
+async def move_once(engine: AsyncEngine, allocation_id: int, start: dt.date) -> object:
+    factory = make_session_factory(engine)
+    try:
+        async with factory() as session, session.begin():
+            await booking.reschedule_allocation(session, ACTOR, allocation_id, start)
+            return allocation_id
+    except errors.DomainError as exc:
+        return exc
+
+
+async def bench_contention(engine: AsyncEngine, start: dt.date, movers: int) -> None:
+    """50 requests for one window; with `movers`, bookings the requests have already read (ten
+    days later, inside their backup span) are moved to days they will try next, while they run."""
     concurrent = 50
-    print(f"\nAuto-allocation, {concurrent} concurrent requests for one 3-day window:")
-    vehicles = await fresh_vehicles(engine, concurrent, "1CNCR")
-    start = TODAY + dt.timedelta(days=500)
+    title = f"Auto-allocation, {concurrent} concurrent requests for one 3-day window"
+    moves = f" while {movers} bookings move into its backup days" if movers else ""
+    print(f"\n{title}{moves}:")
+    moving = []
+    for vehicle_id in await fresh_vehicles(engine, movers, f"1MV{start:%j}"):
+        moving.append(await book_once(engine, vehicle_id, start + dt.timedelta(days=10), 1))
+    vehicles = await fresh_vehicles(engine, concurrent, f"1CN{start:%j}")
+    attempts: list[list[tuple[int, dt.date]]] = []
+
+    async def move_soon(allocation_id: object) -> object:
+        await asyncio.sleep(0.2)  # once the requests have read the lab, before they get there
+        return await move_once(engine, int(str(allocation_id)), start + dt.timedelta(days=6))
+
     began = time.perf_counter()
-    results = await asyncio.gather(*(book_once(engine, v, start, 3) for v in vehicles))
+    results = await asyncio.gather(
+        *(book_once(engine, v, start, 3, attempts) for v in vehicles),
+        *(move_soon(a) for a in moving),
+    )
     wall = time.perf_counter() - began
-    ok = sum(isinstance(r, int) for r in results)
-    print(f"  wall {wall * 1000:.0f} ms; placed {ok}, refused {concurrent - ok}")
+    ok = sum(isinstance(r, int) for r in results[:concurrent])
+    moved = sum(isinstance(r, int) for r in results[concurrent:])
+    print(
+        f"  wall {wall * 1000:.0f} ms; placed {ok}, refused {concurrent - ok}"
+        + (f"; moved {moved} of {movers}" if movers else "")
+    )
+    counts = [len(tried) for tried in attempts]
+    repeats = [max(Counter(tried).values(), default=1) - 1 for tried in attempts]
+    print(
+        f"  insert attempts per request: total {sum(counts)}, mean {statistics.fmean(counts):.1f},"
+        f" max {max(counts)}; most retries of one dyno for one window: {max(repeats)}"
+    )
     async with engine.connect() as conn:
         overlaps = (
             await conn.execute(
@@ -260,6 +327,7 @@ async def main(args: argparse.Namespace) -> None:
                 summary = await load_demo(session)
             print(f"  demo lab loaded: {summary}")
             await add_history(engine, args.history, rng)
+            count_inserts(engine)
             await bench_availability(engine, args.queries, rng)
             await bench_booking(engine, args.bookings, rng)
         finally:

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from dyno_agent import __version__, errors, health
 from dyno_agent.agent import router as chat_router
@@ -25,6 +26,7 @@ from dyno_agent.scheduling.api import (
     reports,
     vehicles,
 )
+from dyno_agent.throttle import make_storage
 from dyno_agent.web import router as web_router
 
 API_PREFIX = "/api/v1"
@@ -76,8 +78,16 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.login_limiter = auth_router.make_login_limiter(settings.login_rate_limit)
-    app.state.chat_throttle = ChatThrottle(settings.chat_rate_limit)
+    limits_storage = make_storage(settings.rate_limit_storage)
+    app.state.login_limiter = auth_router.make_login_limiter(
+        settings.login_rate_limit, limits_storage
+    )
+    app.state.chat_throttle = ChatThrottle(settings.chat_rate_limit, limits_storage)
+    if proxies := settings.trusted_proxy_list():
+        # uvicorn's middleware: from a trusted peer, the right-most untrusted X-Forwarded-For
+        # address becomes request.client (and X-Forwarded-Proto the scheme). `dyno serve` turns
+        # off uvicorn's own copy, which would trust 127.0.0.1 whatever this setting says.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
     errors.install_handlers(app)
     app.include_router(health.router)
     app.include_router(api_router())

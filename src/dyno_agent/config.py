@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,12 @@ class Settings(BaseSettings):
     jwt_expire_minutes: int = Field(default=60, ge=1, le=60 * 24 * 30)
     login_rate_limit: str = "10/minute"
     allow_registration: bool = True
+
+    # Limits shared by every process. Rate-limit counters: memory:// (per process) or
+    # redis://host:port/db (shared). Client address: the socket's peer, unless that peer is one of
+    # these proxies (comma-separated IPs/CIDRs), whose X-Forwarded-For is then believed.
+    rate_limit_storage: str = "memory://"
+    trusted_proxies: str = ""
 
     # Scheduling
     max_booking_days: int = Field(default=120, ge=1, le=3650)
@@ -72,6 +79,20 @@ class Settings(BaseSettings):
     def _blank_url_is_unset(cls, value: str | None) -> str | None:
         return value or None
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        for item in proxy_list(value):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not an IP address or CIDR network") from None
+        return value
+
+    def trusted_proxy_list(self) -> list[str]:
+        """DYNO_TRUSTED_PROXIES as a list (empty: believe no X-Forwarded-For)."""
+        return proxy_list(self.trusted_proxies)
+
     def llm_spec(self) -> str:
         """The model to use: DYNO_LLM, else the first configured provider, else `offline`."""
         if self.llm:
@@ -98,6 +119,10 @@ class Settings(BaseSettings):
         path.touch(mode=0o600)
         path.write_text(secret)
         return secret
+
+
+def proxy_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 @lru_cache

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import asyncio
 
 import pytest
 
@@ -10,44 +10,44 @@ from dyno_agent.auth.rate_limit import PER_CLIENT_FACTOR, make_login_limiter
 from dyno_agent.errors import RateLimited
 
 
-def test_an_account_is_locked_after_the_limit_but_others_are_not() -> None:
+async def test_an_account_is_locked_after_the_limit_but_others_are_not() -> None:
     limiter = make_login_limiter("3/minute")
     for _ in range(3):
-        limiter.hit("10.0.0.1", "a@demo.local")
+        await limiter.hit("10.0.0.1", "a@demo.local")
     with pytest.raises(RateLimited) as caught:
-        limiter.hit("10.0.0.1", "a@demo.local")
+        await limiter.hit("10.0.0.1", "a@demo.local")
     assert 1 <= caught.value.details["retry_after_seconds"] <= 60
-    limiter.hit("10.0.0.1", "b@demo.local")
-    limiter.hit("10.0.0.2", "a@demo.local")
+    await limiter.hit("10.0.0.1", "b@demo.local")
+    await limiter.hit("10.0.0.2", "a@demo.local")
 
 
-def test_one_client_cannot_spray_many_accounts() -> None:
+async def test_one_client_cannot_spray_many_accounts() -> None:
     limiter = make_login_limiter("2/minute")
     for n in range(2 * PER_CLIENT_FACTOR):
-        limiter.hit("10.0.0.1", f"user{n}@demo.local")
+        await limiter.hit("10.0.0.1", f"user{n}@demo.local")
     with pytest.raises(RateLimited):
-        limiter.hit("10.0.0.1", "fresh@demo.local")
-    limiter.hit("10.0.0.9", "fresh@demo.local")
+        await limiter.hit("10.0.0.1", "fresh@demo.local")
+    await limiter.hit("10.0.0.9", "fresh@demo.local")
 
 
-def test_refused_attempts_do_not_use_up_the_client_window() -> None:
+async def test_refused_attempts_do_not_use_up_the_client_window() -> None:
     limiter = make_login_limiter("1/minute")
-    limiter.hit("10.0.0.1", "a@demo.local")
+    await limiter.hit("10.0.0.1", "a@demo.local")
     for _ in range(10):
         with pytest.raises(RateLimited):
-            limiter.hit("10.0.0.1", "a@demo.local")
+            await limiter.hit("10.0.0.1", "a@demo.local")
     for n in range(PER_CLIENT_FACTOR - 1):
-        limiter.hit("10.0.0.1", f"other{n}@demo.local")
+        await limiter.hit("10.0.0.1", f"other{n}@demo.local")
 
 
-def test_the_window_moves_on() -> None:
+async def test_the_window_moves_on() -> None:
     limiter = make_login_limiter("1/second")
-    limiter.hit("10.0.0.1", "a@demo.local")
+    await limiter.hit("10.0.0.1", "a@demo.local")
     with pytest.raises(RateLimited) as caught:
-        limiter.hit("10.0.0.1", "a@demo.local")
+        await limiter.hit("10.0.0.1", "a@demo.local")
     assert caught.value.details["retry_after_seconds"] == 1
-    time.sleep(1.05)
-    limiter.hit("10.0.0.1", "a@demo.local")
+    await asyncio.sleep(1.05)
+    await limiter.hit("10.0.0.1", "a@demo.local")
 
 
 def test_a_bad_spec_fails_at_startup() -> None:

@@ -5,15 +5,19 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from sqlalchemy import text
+import psycopg
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from dyno_agent import errors
 from dyno_agent.auth.actor import Actor, Channel
 from dyno_agent.db.engine import make_session_factory
+from dyno_agent.db.url import libpq_conninfo
 from dyno_agent.scheduling import booking
+from dyno_agent.scheduling.availability import Need, Search
+from dyno_agent.scheduling.windows import Window
 from tests.conftest import TODAY
-from tests.factories import make_dyno, make_vehicle
+from tests.factories import make_allocation, make_dyno, make_vehicle
 
 START = TODAY + dt.timedelta(days=14)
 ACTOR = Actor.system(Channel.api)
@@ -105,3 +109,67 @@ async def test_one_vehicle_booked_concurrently_ten_times_is_placed_once(committe
     assert all(isinstance(r, errors.VehicleBusy) for r in results if not isinstance(r, tuple))
     async with AsyncSession(committed) as session:
         assert await overlaps(session) == 0
+
+
+async def test_a_dyno_lost_to_a_moved_booking_is_not_retried_for_that_window(
+    committed: AsyncEngine,
+):
+    """The loser's session already holds the moved booking (read before the move): it must see
+    the booking's new dates and dyno, and never try the dyno it just lost for the same window."""
+    factory = make_session_factory(committed)
+    async with factory() as session, session.begin():
+        best, second, third = [await make_dyno(session, f"Brake {n}") for n in (1, 2, 3)]
+        owner, newcomer = await make_vehicle(session), await make_vehicle(session)
+        later = START + dt.timedelta(days=5)
+        moved = await make_allocation(session, owner, third, later, later)
+    move_onto_best = _move(moved.id, best.id, START, START + dt.timedelta(days=2))
+    tried: list[tuple[int, dt.date]] = []
+
+    def before_insert(conn, cursor, statement, params, *_):  # type: ignore[no-untyped-def]
+        if not statement.startswith("INSERT INTO allocations"):
+            return
+        tried.append((params["dyno_id"], params["start_date"]))
+        if len(tried) == 1:  # a concurrent request moves its booking onto the best dyno, now
+            with psycopg.connect(libpq_conninfo(committed.url), autocommit=True) as other:
+                other.execute(*move_onto_best)
+
+    async with factory() as session, session.begin():
+        connection = await session.connection()
+        event.listen(connection.sync_connection, "before_cursor_execute", before_insert)
+        result = await booking.auto_allocate(
+            session,
+            ACTOR,
+            vehicle_id=newcomer.id,
+            test_type="brake",
+            start_date=START,
+            days_to_complete=3,
+            backup=True,
+            max_backup_days=7,
+        )
+    assert len(tried) == 2, f"{len(tried)} insert attempts, from {tried[:3]}"
+    assert tried == [(best.id, START), (second.id, START)]
+    assert (result.allocation.dyno_id, result.shift_days) == (second.id, 0)
+
+
+def _move(allocation_id: int, dyno_id: int, start: dt.date, end: dt.date) -> tuple[str, tuple]:
+    return (
+        "UPDATE allocations SET dyno_id = %s, start_date = %s, end_date = %s WHERE id = %s",
+        (dyno_id, start, end, allocation_id),
+    )
+
+
+async def test_a_refreshed_search_sees_a_booking_moved_after_it_was_read(committed: AsyncEngine):
+    factory = make_session_factory(committed)
+    async with factory() as session, session.begin():
+        first, second = await make_dyno(session, "Brake 1"), await make_dyno(session, "Brake 2")
+        later = START + dt.timedelta(days=5)
+        moved = await make_allocation(session, await make_vehicle(session), second, later, later)
+    window = Window(START, START + dt.timedelta(days=5))
+    async with factory() as session, session.begin():
+        search = await Search.start(session, Need.of("brake", "2WD", 6000), window)
+        assert [d.id for d in search.evaluate(Window(START, START)).free] == [first.id, second.id]
+        with psycopg.connect(libpq_conninfo(committed.url), autocommit=True) as other:
+            other.execute(*_move(moved.id, first.id, START, START))
+        await search.reload(refresh=True)
+        assert [d.id for d in search.evaluate(Window(START, START)).free] == [second.id]
+        assert [d.id for d in search.evaluate(Window(later, later)).free] == [first.id, second.id]

@@ -30,8 +30,8 @@ class ResumeRequest(BaseModel):
     approve: bool
 
 
-def _chat(request: Request, user_id: int) -> ChatService:
-    request.app.state.chat_throttle.hit(user_id)
+async def _chat(request: Request, user_id: int) -> ChatService:
+    await request.app.state.chat_throttle.hit(user_id)
     return request.app.state.chat
 
 
@@ -48,7 +48,7 @@ async def chat_stream(
     request: Request, user: CurrentUser, body: ChatRequest
 ) -> EventSourceResponse:
     """One chat turn, streamed as `data: {json}` events (conversation first, done last)."""
-    chat = _chat(request, user.id)
+    chat = await _chat(request, user.id)
     turn = await chat.prepare_message(user, body.message, body.conversation_id)
     return _stream(chat, turn)
 
@@ -58,6 +58,6 @@ async def chat_resume(
     request: Request, user: CurrentUser, conversation_id: uuid.UUID, body: ResumeRequest
 ) -> EventSourceResponse:
     """Approve or reject the pending confirmation, and stream the rest of the turn."""
-    chat = _chat(request, user.id)
+    chat = await _chat(request, user.id)
     turn = await chat.prepare_resume(user, conversation_id, body.approve)
     return _stream(chat, turn)

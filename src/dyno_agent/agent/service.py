@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+from limits.aio.storage import Storage
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -23,12 +24,12 @@ from dyno_agent.throttle import Throttle, parse_limit
 class ChatThrottle:
     """Chat turns per user (DYNO_CHAT_RATE_LIMIT); over it: 429 with Retry-After."""
 
-    def __init__(self, spec: str) -> None:
+    def __init__(self, spec: str, storage: Storage | None = None) -> None:
         self.limit = parse_limit(spec, "chat")
-        self._throttle = Throttle()
+        self._throttle = Throttle(storage)
 
-    def hit(self, user_id: int) -> None:
-        self._throttle.hit(
+    async def hit(self, user_id: int) -> None:
+        await self._throttle.hit(
             "Too many chat messages; try again in {seconds} seconds.",
             (self.limit, ("chat", str(user_id))),
         )

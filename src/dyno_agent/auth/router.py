@@ -36,6 +36,8 @@ UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def client_address(request: Request) -> str:
+    """The socket's peer; behind a trusted proxy (DYNO_TRUSTED_PROXIES), the address it forwarded
+    (app.create_app installs the middleware that rewrites it)."""
     return request.client.host if request.client else "unknown"
 
 
@@ -60,7 +62,7 @@ async def login(
     limiter: LoginLimiterDep,
 ) -> TokenRead:
     """Exchange email and password for a bearer token."""
-    limiter.hit(client_address(request), service.lookup_email(body.email))
+    await limiter.hit(client_address(request), service.lookup_email(body.email))
     user = await service.authenticate(session, body.email, body.password)
     token = create_access_token(
         user.id, settings.resolved_jwt_secret(), settings.jwt_expire_minutes

@@ -67,4 +67,12 @@ def serve(
     if demo_ready:
         for line in login_lines():
             typer.echo(f"  {line}")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level)
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 (any
+    # local client could pick its address); create_app applies DYNO_TRUSTED_PROXIES instead.
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level,
+        proxy_headers=False,
+    )

@@ -170,13 +170,17 @@ class Search:
         await search.reload()
         return search
 
-    async def reload(self) -> None:
-        """Re-read bookings and maintenance (after a concurrent booking took a candidate)."""
+    async def reload(self, *, refresh: bool = False) -> None:
+        """Read bookings and maintenance; `refresh` after a lost race, so that rows already in
+        the session are overwritten with what other transactions committed since (a booking moved
+        onto a candidate would otherwise keep its old dyno and dates here)."""
         ids = [d.id for d in self.dynos]
         self.bookings = await overlapping_allocations(
-            self.session, ids, self.span, self.ignore_allocation
+            self.session, ids, self.span, self.ignore_allocation, refresh=refresh
         )
-        self.maintenance = await overlapping_maintenance(self.session, ids, self.span)
+        self.maintenance = await overlapping_maintenance(
+            self.session, ids, self.span, refresh=refresh
+        )
 
     def evaluate(self, window: Window) -> Availability:
         free: list[Dyno] = []
@@ -237,8 +241,15 @@ def block_reason(
 
 
 async def overlapping_allocations(
-    session: AsyncSession, dyno_ids: list[int], window: Window, ignore: int | None = None
+    session: AsyncSession,
+    dyno_ids: list[int],
+    window: Window,
+    ignore: int | None = None,
+    *,
+    refresh: bool = False,
 ) -> dict[int, list[Allocation]]:
+    """Non-cancelled bookings of these dynos overlapping the window, by dyno; `refresh` replaces
+    the state of rows already in the session (populate_existing)."""
     query = select(Allocation).where(
         Allocation.dyno_id.in_(dyno_ids),
         Allocation.status != AllocationStatus.cancelled,
@@ -247,22 +258,28 @@ async def overlapping_allocations(
     )
     if ignore is not None:
         query = query.where(Allocation.id != ignore)
+    query = query.order_by(Allocation.start_date).execution_options(populate_existing=refresh)
     grouped: dict[int, list[Allocation]] = defaultdict(list)
-    for allocation in await session.scalars(query.order_by(Allocation.start_date)):
+    for allocation in await session.scalars(query):
         grouped[allocation.dyno_id or 0].append(allocation)
     return grouped
 
 
 async def overlapping_maintenance(
-    session: AsyncSession, dyno_ids: list[int], window: Window
+    session: AsyncSession, dyno_ids: list[int], window: Window, *, refresh: bool = False
 ) -> dict[int, list[MaintenanceWindow]]:
-    query = select(MaintenanceWindow).where(
-        MaintenanceWindow.dyno_id.in_(dyno_ids),
-        MaintenanceWindow.start_date <= window.end,
-        MaintenanceWindow.end_date >= window.start,
+    query = (
+        select(MaintenanceWindow)
+        .where(
+            MaintenanceWindow.dyno_id.in_(dyno_ids),
+            MaintenanceWindow.start_date <= window.end,
+            MaintenanceWindow.end_date >= window.start,
+        )
+        .order_by(MaintenanceWindow.start_date)
+        .execution_options(populate_existing=refresh)
     )
     grouped: dict[int, list[MaintenanceWindow]] = defaultdict(list)
-    for window_row in await session.scalars(query.order_by(MaintenanceWindow.start_date)):
+    for window_row in await session.scalars(query):
         grouped[window_row.dyno_id].append(window_row)
     return grouped
 

@@ -3,7 +3,9 @@
 Every write runs in the caller's transaction and stamps the actor for the audit trigger. The
 application checks give precise messages; PostgreSQL's exclusion constraints are the guarantee. A
 booking that loses a race to a concurrent one (the insert hits `ex_allocations_dyno_overlap`) is
-undone to its savepoint and the next candidate dyno is tried.
+undone to its savepoint, the bookings are re-read fresh and the next candidate dyno is tried; a dyno
+that lost is not tried again for the same window, so a request makes at most one insert per
+candidate dyno and window.
 """
 
 from __future__ import annotations
@@ -57,7 +59,6 @@ _VEHICLE_RACE = "ex_allocations_vehicle_overlap"
 _DEADLOCK = "40P01"
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:space, :id)")
 _VEHICLE_LOCKS, _DYNO_LOCKS = 1, 2
-_MAX_ATTEMPTS_PER_WINDOW = 20
 _DEADLOCK_RETRIES = 3
 
 
@@ -121,10 +122,8 @@ async def auto_allocate(
             vehicle_clash = vehicle_clash or clash
             continue
         vehicle_free_somewhere = True
-        for _ in range(_MAX_ATTEMPTS_PER_WINDOW):
-            free = search.evaluate(window).free
-            if not free:
-                break
+        lost_here: set[int] = set()  # dynos that lost a race for this window: never retried
+        while free := [d for d in search.evaluate(window).free if d.id not in lost_here]:
             allocation = _new_allocation(actor, vehicle, free[0], need, window)
             lost = await _insert(session, allocation)
             if lost is None:
@@ -136,7 +135,8 @@ async def auto_allocate(
                 return BookingResult(allocation, message, shift)
             if lost == _VEHICLE_RACE:
                 raise _race_error(lost, free[0], vehicle)
-            await search.reload()  # a concurrent booking took it; look again with fresh data
+            lost_here.add(free[0].id)
+            await search.reload(refresh=True)  # a concurrent write took it: look again, fresh
     result = search.evaluate(requested)
     if vehicle_clash is not None and (result.free or not vehicle_free_somewhere):
         raise _vehicle_busy(vehicle, vehicle_clash)
