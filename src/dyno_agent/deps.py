@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -85,3 +85,10 @@ async def current_actor(user: CurrentUser) -> Actor:
 ActorDep = Annotated[Actor, Depends(current_actor)]
 PowerUser = Annotated[User, Depends(require_role(Role.power_user))]
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]
+ForceParam = Annotated[
+    bool,
+    Query(
+        description="Apply the change even though it strands open bookings (power_user only); "
+        "they stay open and appear on GET /conflicts."
+    ),
+]
