@@ -11,12 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from dyno_agent.db.base import Base
 
-# Tables with the `audit_row` trigger; allocations have their own log (`allocation_events`).
-AUDITED_TABLES = ("users", "vehicles", "dynos", "dyno_rules", "maintenance_windows")
-
 
 class AuditEntry(Base):
-    """One insert, update or delete of an audited row; secrets (password hashes) left out."""
+    """One insert, update or delete of a row of users, vehicles, dynos, dyno_rules or
+    maintenance_windows (the tables with the `audit_row` trigger; allocations have their own log,
+    `allocation_events`). Secrets (password hashes) are left out."""
 
     __tablename__ = "audit_log"
     __table_args__ = (
