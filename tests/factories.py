@@ -41,7 +41,7 @@ async def make_user(
 
 
 def token_for(user: User, secret: str = TEST_SECRET, minutes: int = 30) -> str:
-    return create_access_token(user.id, secret, minutes)
+    return create_access_token(user.id, secret, minutes, version=user.token_version)
 
 
 def auth_header(user: User) -> dict[str, str]:

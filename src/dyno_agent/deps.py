@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dyno_agent.audit.stamp import stamp
 from dyno_agent.auth.actor import Actor, Channel
 from dyno_agent.auth.models import Role, User
 from dyno_agent.auth.tokens import decode_access_token
@@ -48,10 +49,14 @@ async def current_user(
 ) -> User:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated("Send an `Authorization: Bearer <token>` header.")
-    user_id = decode_access_token(credentials.credentials, settings.resolved_jwt_secret())
-    user = await session.get(User, user_id)
+    claims = decode_access_token(credentials.credentials, settings.resolved_jwt_secret())
+    user = await session.get(User, claims.user_id)
     if user is None or not user.is_active:
         raise NotAuthenticated("The token's user no longer exists or is disabled.")
+    if user.token_version != claims.version:
+        raise NotAuthenticated("The token was revoked (password or role changed); log in again.")
+    # Every write of this request is audited as this user, through the API.
+    await stamp(session, actor_for(user))
     return user
 
 
@@ -80,3 +85,10 @@ async def current_actor(user: CurrentUser) -> Actor:
 ActorDep = Annotated[Actor, Depends(current_actor)]
 PowerUser = Annotated[User, Depends(require_role(Role.power_user))]
 AdminUser = Annotated[User, Depends(require_role(Role.admin))]
+ForceParam = Annotated[
+    bool,
+    Query(
+        description="Apply the change even though it strands open bookings (power_user only); "
+        "they stay open and appear on GET /conflicts."
+    ),
+]

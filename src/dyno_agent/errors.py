@@ -108,6 +108,13 @@ class InUse(Conflict):
     code = "in_use"
 
 
+class StrandsBookings(Conflict):
+    """The change would leave open bookings incompatible, on a disabled dyno or outside its
+    commissioning window; `details.bookings` lists them. `force` (power users) applies it."""
+
+    code = "strands_bookings"
+
+
 # 422 ---------------------------------------------------------------------------------------------
 class InvalidInput(DomainError, ValueError):
     code = "invalid_input"

@@ -1,5 +1,6 @@
 """Import every mapped class, so `Base.metadata` knows all tables (Alembic, tests)."""
 
+from dyno_agent.audit.models import AuditEntry
 from dyno_agent.auth.models import User
 from dyno_agent.conversations.models import Conversation, ConversationMessage
 from dyno_agent.scheduling.models import (
@@ -16,6 +17,7 @@ __all__ = [
     "Allocation",
     "AllocationEvent",
     "AppMeta",
+    "AuditEntry",
     "Conversation",
     "ConversationMessage",
     "Dyno",

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dyno_agent.audit.models import AuditEntry
 from dyno_agent.auth.models import User
 from dyno_agent.auth.passwords import verify_password
 from dyno_agent.db import migrate
@@ -137,6 +138,14 @@ async def test_demo_bookings_are_audited_as_imported(session: AsyncSession):
         )
     )
     assert channels == {"import"}
+
+
+async def test_every_demo_row_is_audited_as_imported(session: AsyncSession):
+    await load_demo(session)
+    rows = (await session.execute(select(AuditEntry.table_name, AuditEntry.channel))).all()
+    tables = {table for table, _ in rows}
+    assert tables == {"users", "dynos", "dyno_rules", "maintenance_windows", "vehicles"}
+    assert {channel for _, channel in rows} == {"import"}
 
 
 async def test_demo_users_log_in_with_the_demo_password(session: AsyncSession):

@@ -9,13 +9,17 @@ from pydantic import ValidationError
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dyno_agent.errors import AlreadyExists, DynoNotFound, InUse, InvalidInput
+from dyno_agent.auth.actor import Actor, Channel
+from dyno_agent.auth.models import Role
+from dyno_agent.errors import AlreadyExists, DynoNotFound, InUse, InvalidInput, PermissionDenied
 from dyno_agent.scheduling import dynos
 from dyno_agent.scheduling.models import Dyno, DynoRule, MaintenanceWindow
 from dyno_agent.scheduling.schemas.dynos import DynoCreate, DynoUpdate, RuleIn
 from tests.factories import make_allocation, make_dyno, make_maintenance, make_vehicle
 
 DAY = dt.date(2026, 3, 10)
+
+OPERATOR = Actor.system(Channel.api)  # full rights, like a power user
 
 
 def rule(test_type: str, drive: str, weight: str) -> RuleIn:
@@ -186,6 +190,7 @@ async def test_replacing_rules_rewrites_rows_and_recomputes_the_summary(session:
     made = await make_dyno(session, rules=[("brake", "2WD", "<10K"), ("evap", "AWD", "<10K")])
     dyno = await dynos.replace_rules(
         session,
+        OPERATOR,
         made.id,
         [
             rule("brake", "2WD", "<10K"),
@@ -207,9 +212,9 @@ async def test_replacing_rules_rewrites_rows_and_recomputes_the_summary(session:
     assert arrays == ["brake", "emissions"]
 
     # the same set again is a no-op, not a unique violation
-    again = await dynos.replace_rules(session, made.id, [rule("brake", "2WD", "<10K")])
+    again = await dynos.replace_rules(session, OPERATOR, made.id, [rule("brake", "2WD", "<10K")])
     assert keys(again) == {("brake", "2WD", "<10K")}
-    cleared = await dynos.replace_rules(session, made.id, [])
+    cleared = await dynos.replace_rules(session, OPERATOR, made.id, [])
     assert (keys(cleared), cleared.supported_test_types, cleared.supported_drives) == (
         set(),
         [],
@@ -222,14 +227,14 @@ async def test_update_changes_fields_and_optionally_the_rules(session: AsyncSess
     made = await make_dyno(session, "MPG 9", rules=[("brake", "any", "any")])
     before = made.updated_at
     dyno = await dynos.update_dyno(
-        session, made.id, DynoUpdate(name="MPG 9A", enabled=False, notes="rollers worn")
+        session, OPERATOR, made.id, DynoUpdate(name="MPG 9A", enabled=False, notes="rollers worn")
     )
     assert (dyno.name, dyno.enabled, dyno.notes) == ("MPG 9A", False, "rollers worn")
     assert keys(dyno) == {("brake", "any", "any")}
     assert dyno.updated_at >= before
 
     dyno = await dynos.update_dyno(
-        session, made.id, DynoUpdate(rules=[rule("evap", "4x4", ">10K")])
+        session, OPERATOR, made.id, DynoUpdate(rules=[rule("evap", "4x4", ">10K")])
     )
     assert keys(dyno) == {("evap", "4WD", ">10K")}
     assert (dyno.supported_drives, dyno.supported_weight_classes) == (["4WD"], [">10K"])
@@ -240,16 +245,16 @@ async def test_update_errors(session: AsyncSession):
     await make_dyno(session, "MPG 1")
     dyno = await make_dyno(session, "MPG 2", available_from=DAY)
     with pytest.raises(AlreadyExists):
-        await dynos.update_dyno(session, dyno.id, DynoUpdate(name="mpg1"))
+        await dynos.update_dyno(session, OPERATOR, dyno.id, DynoUpdate(name="mpg1"))
     with pytest.raises(InvalidInput):  # before the stored available_from
         await dynos.update_dyno(
-            session, dyno.id, DynoUpdate(available_to=DAY - dt.timedelta(days=1))
+            session, OPERATOR, dyno.id, DynoUpdate(available_to=DAY - dt.timedelta(days=1))
         )
     with pytest.raises(DynoNotFound):
-        await dynos.update_dyno(session, dyno.id + 1000, DynoUpdate(notes="x"))
+        await dynos.update_dyno(session, OPERATOR, dyno.id + 1000, DynoUpdate(notes="x"))
     with pytest.raises(DynoNotFound):
-        await dynos.replace_rules(session, dyno.id + 1000, [])
-    renamed = await dynos.update_dyno(session, dyno.id, DynoUpdate(name="mpg 2"))
+        await dynos.replace_rules(session, OPERATOR, dyno.id + 1000, [])
+    renamed = await dynos.update_dyno(session, OPERATOR, dyno.id, DynoUpdate(name="mpg 2"))
     assert renamed.name == "mpg 2"  # its own name, respelled
 
 
@@ -262,15 +267,36 @@ async def test_list_rules_is_sorted_and_needs_the_dyno(session: AsyncSession):
 
 
 # Deleting -----------------------------------------------------------------------------------------
-async def test_delete_removes_the_dyno_its_rules_and_maintenance(session: AsyncSession):
+async def test_delete_removes_the_dyno_and_its_rules(session: AsyncSession):
     dyno = await make_dyno(session, rules=[("brake", "any", "any"), ("evap", "AWD", "any")])
-    await make_maintenance(session, dyno, DAY, DAY)
     dyno_id = dyno.id
-    await dynos.delete_dyno(session, dyno_id)
-    for model in (Dyno, DynoRule, MaintenanceWindow):
+    await dynos.delete_dyno(session, OPERATOR, dyno_id)
+    for model in (Dyno, DynoRule):
         assert await session.scalar(select(func.count()).select_from(model)) == 0
     with pytest.raises(DynoNotFound):
-        await dynos.delete_dyno(session, dyno_id)
+        await dynos.delete_dyno(session, OPERATOR, dyno_id)
+
+
+async def test_delete_refuses_a_dyno_with_maintenance_unless_forced(session: AsyncSession):
+    dyno = await make_dyno(session)
+    window = await make_maintenance(session, dyno, DAY, DAY, reason="rollers")
+    dyno_id, window_id = dyno.id, window.id
+
+    with pytest.raises(InUse) as caught:
+        await dynos.delete_dyno(session, OPERATOR, dyno_id)
+    assert "maintenance window" in caught.value.message
+    assert caught.value.details["maintenance"] == [
+        {"id": window_id, "start_date": "2026-03-10", "end_date": "2026-03-10", "reason": "rollers"}
+    ]
+    assert await session.get(MaintenanceWindow, window_id) is not None
+
+    engineer = Actor(user_id=None, role=Role.user, channel=Channel.api)
+    with pytest.raises(PermissionDenied):
+        await dynos.delete_dyno(session, engineer, dyno_id, force=True)
+
+    await dynos.delete_dyno(session, OPERATOR, dyno_id, force=True)
+    for model in (Dyno, MaintenanceWindow):
+        assert await session.scalar(select(func.count()).select_from(model)) == 0
 
 
 @pytest.mark.parametrize("status", ["scheduled", "cancelled"])
@@ -280,6 +306,6 @@ async def test_delete_refuses_a_dyno_with_allocations(session: AsyncSession, sta
         session, await make_vehicle(session), dyno, DAY, DAY, status=status
     )
     with pytest.raises(InUse) as caught:
-        await dynos.delete_dyno(session, dyno.id)
+        await dynos.delete_dyno(session, OPERATOR, dyno.id)
     assert caught.value.details["allocation_ids"] == [allocation.id]
     assert await session.scalar(select(func.count()).select_from(Dyno)) == 1

@@ -9,13 +9,24 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dyno_agent.errors import AlreadyExists, InUse, InvalidInput, VehicleNotFound
+from dyno_agent.auth.actor import Actor, Channel
+from dyno_agent.auth.models import User
+from dyno_agent.errors import (
+    AlreadyExists,
+    InUse,
+    InvalidInput,
+    PermissionDenied,
+    VehicleNotFound,
+)
 from dyno_agent.scheduling import vehicles
 from dyno_agent.scheduling.models import Vehicle
 from dyno_agent.scheduling.schemas.vehicles import VehicleCreate, VehicleUpdate
-from tests.factories import make_allocation, make_dyno, make_vehicle, unique_vin
+from tests.factories import make_allocation, make_dyno, make_user, make_vehicle, unique_vin
+from tests.scheduling.conftest import actor_of
 
 VIN = "1FTFW1E50PFA00001"
+
+OPERATOR = Actor.system(Channel.api)  # full rights, like a power user
 
 
 def create(**fields) -> VehicleCreate:  # type: ignore[no-untyped-def]
@@ -191,7 +202,7 @@ async def test_update_changes_only_the_sent_fields(session: AsyncSession):
     vehicle = await make_vehicle(session, drive_type="2WD", weight_lbs=6000, program="P708")
     before = vehicle.updated_at
     updated = await vehicles.update_vehicle(
-        session, vehicle.id, VehicleUpdate(drive_type="rwd/awd", cert_team="Emissions")
+        session, OPERATOR, vehicle.id, VehicleUpdate(drive_type="rwd/awd", cert_team="Emissions")
     )
     assert (updated.drive_type, updated.cert_team, updated.program) == ("AWD", "Emissions", "P708")
     assert (updated.weight_lbs, updated.weight_class) == (6000, "<10K")
@@ -200,20 +211,26 @@ async def test_update_changes_only_the_sent_fields(session: AsyncSession):
 
 async def test_update_weight_recomputes_the_class(session: AsyncSession):
     vehicle = await make_vehicle(session, weight_lbs=6000)
-    updated = await vehicles.update_vehicle(session, vehicle.id, VehicleUpdate(weight_lbs=12000))
+    updated = await vehicles.update_vehicle(
+        session, OPERATOR, vehicle.id, VehicleUpdate(weight_lbs=12000)
+    )
     assert (updated.weight_lbs, updated.weight_class) == (12000, ">10K")
 
 
 async def test_update_class_must_agree_with_the_stored_weight(session: AsyncSession):
     vehicle = await make_vehicle(session, weight_lbs=6000)
     with pytest.raises(InvalidInput):
-        await vehicles.update_vehicle(session, vehicle.id, VehicleUpdate(weight_class=">10K"))
+        await vehicles.update_vehicle(
+            session, OPERATOR, vehicle.id, VehicleUpdate(weight_class=">10K")
+        )
     # forgetting the weight makes the class free to change
     updated = await vehicles.update_vehicle(
-        session, vehicle.id, VehicleUpdate(weight_lbs=None, weight_class=">10K")
+        session, OPERATOR, vehicle.id, VehicleUpdate(weight_lbs=None, weight_class=">10K")
     )
     assert (updated.weight_lbs, updated.weight_class) == (None, ">10K")
-    kept = await vehicles.update_vehicle(session, vehicle.id, VehicleUpdate(weight_lbs=None))
+    kept = await vehicles.update_vehicle(
+        session, OPERATOR, vehicle.id, VehicleUpdate(weight_lbs=None)
+    )
     assert kept.weight_class == ">10K"
 
 
@@ -221,8 +238,10 @@ async def test_update_to_a_taken_vin_is_refused(session: AsyncSession):
     taken = await make_vehicle(session, vin=VIN)
     vehicle = await make_vehicle(session)
     with pytest.raises(AlreadyExists):
-        await vehicles.update_vehicle(session, vehicle.id, VehicleUpdate(vin=VIN.lower()))
-    same = await vehicles.update_vehicle(session, taken.id, VehicleUpdate(vin=VIN.lower()))
+        await vehicles.update_vehicle(session, OPERATOR, vehicle.id, VehicleUpdate(vin=VIN.lower()))
+    same = await vehicles.update_vehicle(
+        session, OPERATOR, taken.id, VehicleUpdate(vin=VIN.lower())
+    )
     assert same.vin == VIN
 
 
@@ -234,16 +253,16 @@ def test_update_schema_refuses_nulls_for_required_fields():
 
 async def test_update_unknown_vehicle(session: AsyncSession):
     with pytest.raises(VehicleNotFound):
-        await vehicles.update_vehicle(session, 999_999, VehicleUpdate(program="x"))
+        await vehicles.update_vehicle(session, OPERATOR, 999_999, VehicleUpdate(program="x"))
 
 
 # Deleting -----------------------------------------------------------------------------------------
 async def test_delete_removes_an_unbooked_vehicle(session: AsyncSession):
     vehicle = await make_vehicle(session)
-    await vehicles.delete_vehicle(session, vehicle.id)
+    await vehicles.delete_vehicle(session, OPERATOR, vehicle.id)
     assert await vehicle_count(session) == 0
     with pytest.raises(VehicleNotFound):
-        await vehicles.delete_vehicle(session, vehicle.id)
+        await vehicles.delete_vehicle(session, OPERATOR, vehicle.id)
 
 
 @pytest.mark.parametrize("status", ["scheduled", "cancelled"])
@@ -253,6 +272,34 @@ async def test_delete_refuses_a_vehicle_with_allocations(session: AsyncSession, 
     day = dt.date(2026, 3, 10)
     allocation = await make_allocation(session, vehicle, dyno, day, day, status=status)
     with pytest.raises(InUse) as caught:
-        await vehicles.delete_vehicle(session, vehicle.id)
+        await vehicles.delete_vehicle(session, OPERATOR, vehicle.id)
     assert caught.value.details["allocation_ids"] == [allocation.id]
     assert await vehicle_count(session) == 1
+
+
+# Booked vehicles ----------------------------------------------------------------------------------
+async def test_a_vehicle_with_others_open_bookings_is_changed_only_by_power_users(
+    session: AsyncSession, engineer: User, manager: User
+):
+    owner = await make_user(session)
+    vehicle = await make_vehicle(session, program="P708")
+    dyno = await make_dyno(session)
+    day = dt.date(2026, 3, 10)
+    await make_allocation(session, vehicle, dyno, day, day, created_by=owner)
+
+    for call in (
+        vehicles.update_vehicle(
+            session, actor_of(engineer), vehicle.id, VehicleUpdate(program="x")
+        ),
+        vehicles.delete_vehicle(session, actor_of(engineer), vehicle.id),
+    ):
+        with pytest.raises(PermissionDenied):
+            await call
+    mine = await vehicles.update_vehicle(
+        session, actor_of(owner, Channel.agent), vehicle.id, VehicleUpdate(program="owner")
+    )
+    assert mine.program == "owner"
+    managed = await vehicles.update_vehicle(
+        session, actor_of(manager), vehicle.id, VehicleUpdate(program="manager")
+    )
+    assert managed.program == "manager"

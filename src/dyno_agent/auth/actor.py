@@ -20,11 +20,14 @@ class Actor:
     user_id: int | None
     role: Role
     channel: Channel
+    # Who is behind the channel when there is no user row or it says too little (the OS user
+    # of a CLI command); recorded by the audit triggers as `actor_label`.
+    label: str | None = None
 
     def has_role(self, role: Role) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
 
     @classmethod
-    def system(cls, channel: Channel = Channel.cli) -> Actor:
+    def system(cls, channel: Channel = Channel.cli, label: str | None = None) -> Actor:
         """The operator at the command line or an importer: full rights, no user row."""
-        return cls(user_id=None, role=Role.admin, channel=channel)
+        return cls(user_id=None, role=Role.admin, channel=channel, label=label)

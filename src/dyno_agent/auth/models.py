@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, FetchedValue, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dyno_agent.db.base import Base, TimestampMixin
@@ -33,6 +33,11 @@ class User(TimestampMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(100), nullable=False)
     role: Mapped[str] = mapped_column(String(12), nullable=False, server_default=Role.user.value)
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="true")
+    # Bumped by a trigger when the password, role or is_active changes; tokens carry it, so
+    # those changes revoke every token issued before (fetched back on each write).
+    token_version: Mapped[int] = mapped_column(
+        Integer, nullable=False, server_default="0", server_onupdate=FetchedValue()
+    )
 
     def has_role(self, role: Role) -> bool:
         return ROLE_RANK[Role(self.role)] >= ROLE_RANK[role]

@@ -7,11 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 
+from dyno_agent.audit.stamp import stamp
 from dyno_agent.auth import service
-from dyno_agent.auth.models import User
+from dyno_agent.auth.actor import Actor, Channel
+from dyno_agent.auth.models import Role, User
 from dyno_agent.auth.rate_limit import LoginLimiter, make_login_limiter
 from dyno_agent.auth.schemas import (
     LoginRequest,
+    PasswordChange,
     TokenRead,
     UserCreate,
     UserRead,
@@ -19,6 +22,7 @@ from dyno_agent.auth.schemas import (
     UserUpdate,
 )
 from dyno_agent.auth.tokens import create_access_token
+from dyno_agent.config import Settings
 from dyno_agent.deps import AdminUser, CurrentUser, SessionDep, SettingsDep, actor_for
 
 __all__ = ["make_login_limiter", "router", "users_router"]
@@ -41,9 +45,20 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def issue_token(user: User, settings: Settings) -> TokenRead:
+    token = create_access_token(
+        user.id,
+        settings.resolved_jwt_secret(),
+        settings.jwt_expire_minutes,
+        version=user.token_version,
+    )
+    return TokenRead(access_token=token, expires_in=settings.jwt_expire_minutes * 60)
+
+
 @router.post("/register", status_code=status.HTTP_201_CREATED, response_model=UserRead)
 async def register(body: UserRegister, session: SessionDep, settings: SettingsDep) -> User:
     """Create your own account (role `user`), if registration is open."""
+    await stamp(session, Actor(user_id=None, role=Role.user, channel=Channel.api))
     return await service.register(
         session,
         email=body.email,
@@ -64,10 +79,22 @@ async def login(
     """Exchange email and password for a bearer token."""
     await limiter.hit(client_address(request), service.lookup_email(body.email))
     user = await service.authenticate(session, body.email, body.password)
-    token = create_access_token(
-        user.id, settings.resolved_jwt_secret(), settings.jwt_expire_minutes
-    )
-    return TokenRead(access_token=token, expires_in=settings.jwt_expire_minutes * 60)
+    return issue_token(user, settings)
+
+
+@router.post("/password", response_model=TokenRead)
+async def change_password(
+    body: PasswordChange,
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    limiter: LoginLimiterDep,
+) -> TokenRead:
+    """Change your own password; every older token stops working, the new one is returned."""
+    limiter.hit(client_address(request), user.email)
+    await service.change_password(session, user, body.current_password, body.new_password)
+    return issue_token(user, settings)
 
 
 @router.get("/me", response_model=UserRead)

@@ -62,6 +62,11 @@ class LoginRequest(_Body):
     password: str = Field(min_length=1, max_length=1024)
 
 
+class PasswordChange(_Body):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: Password
+
+
 class TokenRead(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"

@@ -161,6 +161,17 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> User
     return user
 
 
+async def change_password(
+    session: AsyncSession, user: User, current_password: str, new_password: str
+) -> User:
+    """A user's own change: the current password must match; older tokens stop working."""
+    if not await verify_password(current_password, user.password_hash):
+        raise InvalidInput("The current password is wrong.", field="current_password")
+    user.password_hash = await hash_password(check_password(new_password))
+    await session.flush()  # the trigger bumps token_version; the flush fetches it
+    return user
+
+
 async def update_user(
     session: AsyncSession,
     actor: Actor,
@@ -171,7 +182,9 @@ async def update_user(
     full_name: str | _Unset | None = UNSET,
     password: str | None = None,
 ) -> User:
-    """Change a user (admins only); `None` leaves a field as it is, except `full_name` clears."""
+    """Change a user (admins only); `None` leaves a field as it is, except `full_name` clears.
+
+    A new password, role or status revokes the user's tokens (`users.token_version`)."""
     if not actor.has_role(Role.admin):
         raise PermissionDenied("Only administrators can change users.", required_role="admin")
     user = await get_user(session, user_id)

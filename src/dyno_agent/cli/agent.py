@@ -31,6 +31,7 @@ from dyno_agent.auth.service import find_by_email
 from dyno_agent.cli.output import JsonFlag
 from dyno_agent.cli.runtime import (
     EXIT_INVALID,
+    acting_as,
     apply_today,
     fail,
     open_configured_database,
@@ -99,7 +100,7 @@ async def agent_session(
     try:
         factory = make_session_factory(engine)
         async with factory() as session:
-            user = await pick_user(session, email)
+            user = await pick_user(session, email or acting_as())
         async with open_checkpointer(engine, max_size=2) as checkpointer:
             yield build_chat(get_settings(), factory, checkpointer), user
     finally:

@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dyno_agent.auth.actor import Actor
 from dyno_agent.cli.output import EndDate, JsonFlag, StartDate, allocation_line, print_json
-from dyno_agent.cli.runtime import CLI_ACTOR, transact
+from dyno_agent.cli.runtime import transact_as
 from dyno_agent.scheduling import booking
 from dyno_agent.scheduling.models import AllocationStatus
 from dyno_agent.scheduling.schemas.allocations import (
@@ -47,7 +48,7 @@ def allocate(
 ) -> None:
     """Book a vehicle's test on the best free compatible dyno."""
 
-    async def work(session: AsyncSession) -> BookingRead:
+    async def work(session: AsyncSession, actor: Actor) -> BookingRead:
         body = AutoAllocateCreate(
             vehicle_id=vehicle,
             vin=vin,
@@ -57,14 +58,14 @@ def allocate(
             backup=backup,
             max_backup_days=max_backup_days,
         )
-        result = await booking.auto_allocate(session, CLI_ACTOR, **body.model_dump())
+        result = await booking.auto_allocate(session, actor, **body.model_dump())
         return BookingRead(
             allocation=AllocationRead.model_validate(result.allocation),
             message=result.message,
             shift_days=result.shift_days,
         )
 
-    result = transact(work)
+    result = transact_as(work)
     if as_json:
         print_json(result)
     else:
@@ -83,7 +84,7 @@ def book(
 ) -> None:
     """Book a vehicle's test on a named dyno, or say why it cannot be."""
 
-    async def work(session: AsyncSession) -> AllocationRead:
+    async def work(session: AsyncSession, actor: Actor) -> AllocationRead:
         body = AllocationCreate(
             vehicle_id=vehicle,
             vin=vin,
@@ -93,20 +94,20 @@ def book(
             end_date=end,
             days_to_complete=days,
         )
-        allocation = await booking.book_on_dyno(session, CLI_ACTOR, **body.model_dump())
+        allocation = await booking.book_on_dyno(session, actor, **body.model_dump())
         return AllocationRead.model_validate(allocation)
 
-    _show(transact(work), as_json, "Booked.")
+    _show(transact_as(work), as_json, "Booked.")
 
 
 def cancel(allocation_id: AllocationId, as_json: JsonFlag = False) -> None:
     """Cancel an allocation."""
 
-    async def work(session: AsyncSession) -> AllocationRead:
-        allocation = await booking.cancel_allocation(session, CLI_ACTOR, allocation_id)
+    async def work(session: AsyncSession, actor: Actor) -> AllocationRead:
+        allocation = await booking.cancel_allocation(session, actor, allocation_id)
         return AllocationRead.model_validate(allocation)
 
-    _show(transact(work), as_json, "Cancelled.")
+    _show(transact_as(work), as_json, "Cancelled.")
 
 
 def reschedule(
@@ -118,7 +119,7 @@ def reschedule(
 ) -> None:
     """Move a scheduled or delayed allocation (same dyno if free, else the best free one)."""
 
-    async def work(session: AsyncSession) -> AllocationRead:
+    async def work(session: AsyncSession, actor: Actor) -> AllocationRead:
         body = RescheduleRequest(
             new_start_date=start,
             days_to_complete=days,
@@ -126,7 +127,7 @@ def reschedule(
         )
         allocation = await booking.reschedule_allocation(
             session,
-            CLI_ACTOR,
+            actor,
             allocation_id,
             body.new_start_date,
             days_to_complete=body.days_to_complete,
@@ -134,7 +135,7 @@ def reschedule(
         )
         return AllocationRead.model_validate(allocation)
 
-    _show(transact(work), as_json, "Rescheduled.")
+    _show(transact_as(work), as_json, "Rescheduled.")
 
 
 def status(
@@ -144,11 +145,11 @@ def status(
 ) -> None:
     """Change an allocation's status (scheduled -> running -> completed, delayed, cancelled)."""
 
-    async def work(session: AsyncSession) -> AllocationRead:
-        allocation = await booking.change_status(session, CLI_ACTOR, allocation_id, new_status)
+    async def work(session: AsyncSession, actor: Actor) -> AllocationRead:
+        allocation = await booking.change_status(session, actor, allocation_id, new_status)
         return AllocationRead.model_validate(allocation)
 
-    _show(transact(work), as_json, f"Now {new_status.value}.")
+    _show(transact_as(work), as_json, f"Now {new_status.value}.")
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from dyno_agent.cli import agent, booking, db, demo, reports, users
-from dyno_agent.cli.runtime import apply_today, parse_date
+from dyno_agent.cli.runtime import act_as, apply_today, parse_date
 from dyno_agent.cli.serve import serve
 
 app = typer.Typer(
@@ -29,9 +29,19 @@ def main(
             help="Pretend today is this day (the DYNO_TODAY setting).",
         ),
     ] = None,
+    as_email: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            metavar="EMAIL",
+            help="Act as this account, with its role (default: the operator, with full rights, "
+            "recorded in the audit under the OS user name).",
+        ),
+    ] = None,
 ) -> None:
     """Dyno Agent: chassis-dynamometer scheduling for automotive test labs."""
     apply_today(today)
+    act_as(as_email)
 
 
 app.command()(serve)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import getpass
 import os
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
@@ -15,19 +16,23 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dyno_agent.audit.stamp import stamp
 from dyno_agent.auth.actor import Actor, Channel
+from dyno_agent.auth.models import Role
+from dyno_agent.auth.service import find_by_email
 from dyno_agent.config import get_settings
 from dyno_agent.db.engine import make_engine, make_session_factory
 from dyno_agent.db.errors import sqlstate, translate
 from dyno_agent.db.url import Database, open_database
-from dyno_agent.errors import DomainError, InvalidInput
+from dyno_agent.errors import DomainError, InvalidInput, PermissionDenied, UserNotFound
 
 T = TypeVar("T")
 
 EXIT_ERROR = 1  # the operation was refused (not found, conflict, no capacity, ...)
 EXIT_INVALID = 2  # the input was wrong (like a usage error)
 
-CLI_ACTOR = Actor.system(Channel.cli)
+CLI_ACTOR = Actor.system(Channel.cli)  # commands get the real actor from `transact_as`
+_acting_as: str | None = None  # the global `--as EMAIL` of this invocation
 
 
 def parse_date(value: str) -> dt.date:
@@ -45,6 +50,37 @@ def apply_today(today: dt.date | None) -> None:
     get_settings.cache_clear()
 
 
+def act_as(email: str | None) -> None:
+    """Run this invocation's writes as the account `email` (the global `--as`), or, with None,
+    as the operator: full rights, recorded with the OS user's name."""
+    global _acting_as
+    _acting_as = email
+
+
+def acting_as() -> str | None:
+    return _acting_as
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (e.g. in some containers)
+        return f"uid {os.getuid()}"
+
+
+async def resolve_actor(session: AsyncSession) -> Actor:
+    """The actor of this invocation: the `--as` account, else the operator."""
+    label = f"os:{os_user()}"
+    if _acting_as is None:
+        return Actor.system(Channel.cli, label=label)
+    user = await find_by_email(session, _acting_as)
+    if user is None:
+        raise UserNotFound(f"No user with email {_acting_as.strip().lower()}.", email=_acting_as)
+    if not user.is_active:
+        raise PermissionDenied(f"The user {user.email} is deactivated.")
+    return Actor(user_id=user.id, role=Role(user.role), channel=Channel.cli, label=label)
+
+
 def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
@@ -55,12 +91,14 @@ def open_configured_database() -> Database:
         return open_database(get_settings())
 
 
-async def _in_transaction(url: URL, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+async def _in_transaction(url: URL, work: Callable[[AsyncSession, Actor], Awaitable[T]]) -> T:
     engine = make_engine(url, pool_size=2)
     try:
         async with make_session_factory(engine)() as session:
             try:
-                result = await work(session)
+                actor = await resolve_actor(session)
+                await stamp(session, actor)
+                result = await work(session, actor)
                 await session.commit()
             except BaseException:
                 await session.rollback()
@@ -71,7 +109,19 @@ async def _in_transaction(url: URL, work: Callable[[AsyncSession], Awaitable[T]]
 
 
 def transact(work: Callable[[AsyncSession], Awaitable[T]], database: Database | None = None) -> T:
-    """Run `work` in one transaction that commits on success; errors end the command."""
+    """Run `work` in one transaction that commits on success; errors end the command. The
+    transaction is stamped for the audit with this invocation's actor (see `transact_as`)."""
+
+    async def as_actor(session: AsyncSession, _: Actor) -> T:
+        return await work(session)
+
+    return transact_as(as_actor, database)
+
+
+def transact_as(
+    work: Callable[[AsyncSession, Actor], Awaitable[T]], database: Database | None = None
+) -> T:
+    """Like `transact`, handing `work` the actor: the `--as` account or the operator."""
     database = database or open_configured_database()
     with reported_errors():
         return run(_in_transaction(database.url, work))

@@ -83,6 +83,8 @@ async def load_demo(session: AsyncSession) -> DemoSummary:
             "the demo was not loaded.",
         )
 
+    # Everything the loader writes is audited as an import (the caller's actor is kept).
+    await session.execute(text("SELECT set_config('dyno.channel', 'import', true)"))
     today = clock.today()
     owners = await _create_users(session)
     dyno_ids = await _create_dynos(session)
@@ -94,7 +96,6 @@ async def load_demo(session: AsyncSession) -> DemoSummary:
         (await create_vehicle(session, VehicleCreate(**spec.__dict__))).id for spec in specs
     ]
     # Past-dated bookings cannot go through the booking engine; they are imported as they are.
-    await session.execute(text("SELECT set_config('dyno.channel', 'import', true)"))
     for planned in allocation_plan(specs, today, tuple(owners)):
         session.add(
             Allocation(

@@ -15,10 +15,11 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from dyno_agent.auth.actor import Actor
 from dyno_agent.db.errors import savepoint
 from dyno_agent.errors import AlreadyExists, DynoNotFound, InUse
-from dyno_agent.scheduling import allocations, vocab
-from dyno_agent.scheduling.models import Dyno, DynoRule
+from dyno_agent.scheduling import allocations, stranding, vocab
+from dyno_agent.scheduling.models import Dyno, DynoRule, MaintenanceWindow
 from dyno_agent.scheduling.schemas.dynos import DynoCreate, DynoUpdate, RuleIn, check_window
 
 RuleKey = tuple[str, str, str]
@@ -95,10 +96,16 @@ async def _ensure_name_free(session: AsyncSession, name: str, except_id: int | N
         )
 
 
-async def _load(session: AsyncSession, dyno_id: int, *, refresh: bool = False) -> Dyno:
+async def _load(
+    session: AsyncSession, dyno_id: int, *, refresh: bool = False, lock: bool = False
+) -> Dyno:
     query = select(Dyno).where(Dyno.id == dyno_id).options(selectinload(Dyno.rules))
-    if refresh:
+    if refresh or lock:
         query = query.execution_options(populate_existing=True)
+    if lock:
+        # Conflicts with the key-share lock a booking's insert takes on its dyno: a change and
+        # a new booking of the dyno cannot pass each other's checks.
+        query = query.with_for_update(of=Dyno)
     dyno = await session.scalar(query)
     if dyno is None:
         raise DynoNotFound(f"No dyno with id {dyno_id}.", dyno_id=dyno_id)
@@ -171,8 +178,13 @@ async def list_dynos(
     return list(await session.scalars(query))
 
 
-async def update_dyno(session: AsyncSession, dyno_id: int, data: DynoUpdate) -> Dyno:
-    dyno = await _load(session, dyno_id)
+async def update_dyno(
+    session: AsyncSession, actor: Actor, dyno_id: int, data: DynoUpdate, *, force: bool = False
+) -> Dyno:
+    """Change some fields; new rules, `enabled` or window that would strand open bookings are
+    refused unless forced (`stranding.guarded`)."""
+    stranding.ensure_may_force(actor, force)
+    dyno = await _load(session, dyno_id, lock=True)
     changes = data.model_dump(exclude_unset=True, exclude={"rules"})
     if "name" in changes:
         await _ensure_name_free(session, changes["name"], except_id=dyno_id)
@@ -180,7 +192,17 @@ async def update_dyno(session: AsyncSession, dyno_id: int, data: DynoUpdate) -> 
         changes.get("available_from", dyno.available_from),
         changes.get("available_to", dyno.available_to),
     )
-    async with savepoint(session):
+    affects_bookings = data.rules is not None or bool(
+        changes.keys() & {"enabled", "available_from", "available_to"}
+    )
+    async with stranding.guarded(
+        session,
+        actor,
+        f"Changing dyno {dyno.name}",
+        force=force,
+        check=affects_bookings,
+        dyno_id=dyno_id,
+    ):
         for field, value in changes.items():
             setattr(dyno, field, value)
         if data.rules is not None:
@@ -188,9 +210,15 @@ async def update_dyno(session: AsyncSession, dyno_id: int, data: DynoUpdate) -> 
     return await _load(session, dyno_id, refresh=True)
 
 
-async def replace_rules(session: AsyncSession, dyno_id: int, rules: list[RuleIn]) -> Dyno:
-    dyno = await _load(session, dyno_id)
-    async with savepoint(session):
+async def replace_rules(
+    session: AsyncSession, actor: Actor, dyno_id: int, rules: list[RuleIn], *, force: bool = False
+) -> Dyno:
+    """Replace every rule; refused if that strands open bookings, unless forced."""
+    stranding.ensure_may_force(actor, force)
+    dyno = await _load(session, dyno_id, lock=True)
+    async with stranding.guarded(
+        session, actor, f"Changing the rules of {dyno.name}", force=force, dyno_id=dyno_id
+    ):
         set_rules(dyno, rules)
     return await _load(session, dyno_id, refresh=True)
 
@@ -205,9 +233,13 @@ async def list_rules(session: AsyncSession, dyno_id: int) -> list[DynoRule]:
     return list(rows)
 
 
-async def delete_dyno(session: AsyncSession, dyno_id: int) -> None:
-    """Remove a dyno that was never booked, with its rules and maintenance windows."""
-    dyno = await _load(session, dyno_id)
+async def delete_dyno(
+    session: AsyncSession, actor: Actor, dyno_id: int, *, force: bool = False
+) -> None:
+    """Remove a dyno that was never booked, with its rules. Its maintenance windows would go with
+    it, so a dyno that has any is refused (listing them) unless `force` (power users)."""
+    stranding.ensure_may_force(actor, force)
+    dyno = await _load(session, dyno_id, lock=True)
     ids = await allocations.referencing_ids(session, dyno_id=dyno_id)
     if ids:
         raise InUse(
@@ -215,6 +247,29 @@ async def delete_dyno(session: AsyncSession, dyno_id: int) -> None:
             dyno_id=dyno_id,
             allocation_ids=ids[:50],
             allocation_count=len(ids),
+        )
+    windows = list(
+        await session.scalars(
+            select(MaintenanceWindow)
+            .where(MaintenanceWindow.dyno_id == dyno_id)
+            .order_by(MaintenanceWindow.start_date, MaintenanceWindow.id)
+        )
+    )
+    if windows and not force:
+        raise InUse(
+            f"Dyno {dyno.name} has {len(windows)} maintenance window(s) that would be deleted "
+            "with it; delete them first, or repeat with force=true to delete them too.",
+            dyno_id=dyno_id,
+            maintenance=[
+                {
+                    "id": w.id,
+                    "start_date": w.start_date.isoformat(),
+                    "end_date": w.end_date.isoformat(),
+                    "reason": w.reason,
+                }
+                for w in windows[:50]
+            ],
+            maintenance_count=len(windows),
         )
     async with savepoint(session):
         await session.delete(dyno)

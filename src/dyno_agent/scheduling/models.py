@@ -212,6 +212,7 @@ class AllocationEvent(Base):
     allocation_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     action: Mapped[str] = mapped_column(String(10), nullable=False)
     actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor_label: Mapped[str | None] = mapped_column(String(120))
     channel: Mapped[str] = mapped_column(String(10), nullable=False)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, select, text
+from sqlalchemy import Exists, Select, SQLColumnExpression, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent.scheduling.models import Dyno, DynoRule
@@ -32,6 +32,26 @@ def compatible_dyno_ids(test_type: str, drive_type: str, weight_class: str) -> S
             DynoRule.weight_class.in_((weight_class, ANY)),
         )
         .distinct()
+    )
+
+
+def allows(
+    dyno_id: SQLColumnExpression[int | None],
+    test_type: SQLColumnExpression[str],
+    drive_type: SQLColumnExpression[str],
+    weight_class: SQLColumnExpression[str],
+) -> Exists:
+    """True where the dyno has a rule matching all three; for checking many rows in one query
+    (e.g. every open booking of a vehicle against its dyno's rules)."""
+    return (
+        select(DynoRule.id)
+        .where(
+            DynoRule.dyno_id == dyno_id,
+            DynoRule.test_type == test_type,
+            DynoRule.drive_type.in_((drive_type, ANY)),
+            DynoRule.weight_class.in_((weight_class, ANY)),
+        )
+        .exists()
     )
 
 

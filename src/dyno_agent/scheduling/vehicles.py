@@ -5,10 +5,12 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dyno_agent.auth.actor import Actor
+from dyno_agent.auth.models import Role
 from dyno_agent.db.errors import savepoint
-from dyno_agent.errors import AlreadyExists, InUse, InvalidInput, VehicleNotFound
-from dyno_agent.scheduling import allocations, vocab
-from dyno_agent.scheduling.models import Vehicle
+from dyno_agent.errors import AlreadyExists, InUse, InvalidInput, PermissionDenied, VehicleNotFound
+from dyno_agent.scheduling import allocations, stranding, vocab
+from dyno_agent.scheduling.models import Allocation, Vehicle
 from dyno_agent.scheduling.schemas.vehicles import VehicleCreate, VehicleUpdate
 
 _SEARCHED = (
@@ -111,8 +113,62 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-async def update_vehicle(session: AsyncSession, vehicle_id: int, data: VehicleUpdate) -> Vehicle:
-    vehicle = await get_vehicle(session, vehicle_id)
+async def _get_locked(session: AsyncSession, vehicle_id: int) -> Vehicle:
+    # FOR UPDATE conflicts with the key-share lock a booking's insert takes on its vehicle, so
+    # an edit and a new booking of the same vehicle cannot pass each other's checks.
+    vehicle = await session.scalar(
+        select(Vehicle)
+        .where(Vehicle.id == vehicle_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if vehicle is None:
+        raise VehicleNotFound(f"No vehicle with id {vehicle_id}.", vehicle_id=vehicle_id)
+    return vehicle
+
+
+async def ensure_may_change(session: AsyncSession, actor: Actor, vehicle: Vehicle) -> None:
+    """A vehicle with open bookings may be edited or deleted only by a power user or by the
+    owner of all of them, so nobody silently changes a vehicle that others have booked."""
+    if actor.has_role(Role.power_user):
+        return
+    rows = await session.execute(
+        select(Allocation.id, Allocation.created_by)
+        .where(
+            Allocation.vehicle_id == vehicle.id,
+            Allocation.status.in_(stranding.OPEN_STATUSES),
+        )
+        .order_by(Allocation.id)
+    )
+    others = [
+        allocation_id
+        for allocation_id, owner in rows
+        if actor.user_id is None or owner != actor.user_id
+    ]
+    if others:
+        raise PermissionDenied(
+            f"Vehicle {vehicle.vin} has open bookings of other users; only a power user or the "
+            "owner of all its open bookings can change it.",
+            vehicle_id=vehicle.id,
+            allocation_ids=others[:50],
+            required_role=Role.power_user.value,
+        )
+
+
+async def update_vehicle(
+    session: AsyncSession,
+    actor: Actor,
+    vehicle_id: int,
+    data: VehicleUpdate,
+    *,
+    force: bool = False,
+) -> Vehicle:
+    """Change some fields. With open bookings: power users or their owner only (see
+    `ensure_may_change`); a new drive type or weight class that would strand them is refused
+    unless a power user forces it (`stranding.guarded`)."""
+    stranding.ensure_may_force(actor, force)
+    vehicle = await _get_locked(session, vehicle_id)
+    await ensure_may_change(session, actor, vehicle)
     changes = data.model_dump(exclude_unset=True)
     if "vin" in changes:
         changes["vin"] = vocab.normalize_vin(changes["vin"])
@@ -128,16 +184,27 @@ async def update_vehicle(session: AsyncSession, vehicle_id: int, data: VehicleUp
         changes["weight_class"] = vocab.resolve_weight_class(weight_lbs, given_class)
     else:
         changes.pop("weight_class", None)
-    async with savepoint(session):
+    reclassified = changes.get("drive_type", vehicle.drive_type) != vehicle.drive_type or (
+        changes.get("weight_class", vehicle.weight_class) != vehicle.weight_class
+    )
+    async with stranding.guarded(
+        session,
+        actor,
+        f"Changing vehicle {vehicle.vin}",
+        force=force,
+        check=reclassified,
+        vehicle_id=vehicle_id,
+    ):
         for field, value in changes.items():
             setattr(vehicle, field, value)
     await session.refresh(vehicle)  # server-set updated_at
     return vehicle
 
 
-async def delete_vehicle(session: AsyncSession, vehicle_id: int) -> None:
+async def delete_vehicle(session: AsyncSession, actor: Actor, vehicle_id: int) -> None:
     """Remove a vehicle that was never booked; its allocations (any status) keep it otherwise."""
-    vehicle = await get_vehicle(session, vehicle_id)
+    vehicle = await _get_locked(session, vehicle_id)
+    await ensure_may_change(session, actor, vehicle)
     ids = await allocations.referencing_ids(session, vehicle_id=vehicle_id)
     if ids:
         raise InUse(

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query, status
 
-from dyno_agent.deps import CurrentUser, PowerUser, SessionDep
+from dyno_agent.deps import CurrentUser, ForceParam, PowerUser, SessionDep, actor_for
 from dyno_agent.scheduling import dynos
 from dyno_agent.scheduling.schemas.dynos import (
     DynoCreate,
@@ -58,16 +58,21 @@ async def create_dyno(data: DynoCreate, session: SessionDep, _: PowerUser) -> Dy
 
 @router.patch("/{dyno_id}", response_model=DynoRead)
 async def update_dyno(
-    dyno_id: int, data: DynoUpdate, session: SessionDep, _: PowerUser
+    dyno_id: int, data: DynoUpdate, session: SessionDep, user: PowerUser, force: ForceParam = False
 ) -> DynoRead:
-    """Change some fields of a dyno; `rules`, when sent, replaces all its rules (power_user)."""
-    return DynoRead.model_validate(await dynos.update_dyno(session, dyno_id, data))
+    """Change some fields of a dyno; `rules`, when sent, replaces all its rules (power_user).
+    New rules, `enabled` or window that strand open bookings are a 409 unless `force`."""
+    dyno = await dynos.update_dyno(session, actor_for(user), dyno_id, data, force=force)
+    return DynoRead.model_validate(dyno)
 
 
 @router.delete("/{dyno_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_dyno(dyno_id: int, session: SessionDep, _: PowerUser) -> None:
-    """Delete a dyno that has never been booked, with its rules and maintenance (power_user)."""
-    await dynos.delete_dyno(session, dyno_id)
+async def delete_dyno(
+    dyno_id: int, session: SessionDep, user: PowerUser, force: ForceParam = False
+) -> None:
+    """Delete a dyno that has never been booked, with its rules (power_user); one with
+    maintenance windows is a 409 listing them, unless `force` deletes them too."""
+    await dynos.delete_dyno(session, actor_for(user), dyno_id, force=force)
 
 
 @router.get("/{dyno_id}/rules", response_model=list[RuleRead])
@@ -81,8 +86,10 @@ async def replace_rules(
     dyno_id: int,
     rules: Annotated[list[RuleIn], Body(max_length=500)],
     session: SessionDep,
-    _: PowerUser,
+    user: PowerUser,
+    force: ForceParam = False,
 ) -> list[RuleRead]:
-    """Replace all of the dyno's rules with these (duplicates collapse) (power_user)."""
-    dyno = await dynos.replace_rules(session, dyno_id, rules)
+    """Replace all of the dyno's rules with these (duplicates collapse) (power_user); a 409 if
+    that strands open bookings, unless `force`."""
+    dyno = await dynos.replace_rules(session, actor_for(user), dyno_id, rules, force=force)
     return DynoRead.model_validate(dyno).rules

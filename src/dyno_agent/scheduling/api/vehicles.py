@@ -1,4 +1,5 @@
-"""Routes for vehicles: any signed-in user registers and edits them; deleting needs power_user."""
+"""Routes for vehicles: any signed-in user registers and edits them (one with open bookings: its
+bookings' owner or a power user); deleting needs power_user."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from dyno_agent.deps import CurrentUser, PowerUser, SessionDep
+from dyno_agent.deps import ActorDep, CurrentUser, ForceParam, PowerUser, SessionDep, actor_for
 from dyno_agent.pagination import Page, PageParams
 from dyno_agent.scheduling import vehicles
 from dyno_agent.scheduling.schemas.vehicles import VehicleCreate, VehicleRead, VehicleUpdate
@@ -56,13 +57,19 @@ async def create_vehicle(data: VehicleCreate, session: SessionDep, _: CurrentUse
 
 @router.patch("/{vehicle_id}", response_model=VehicleRead)
 async def update_vehicle(
-    vehicle_id: int, data: VehicleUpdate, session: SessionDep, _: CurrentUser
+    vehicle_id: int,
+    data: VehicleUpdate,
+    session: SessionDep,
+    actor: ActorDep,
+    force: ForceParam = False,
 ) -> VehicleRead:
-    """Change some fields of a vehicle."""
-    return VehicleRead.model_validate(await vehicles.update_vehicle(session, vehicle_id, data))
+    """Change some fields of a vehicle; with open bookings only their owner or a power user may,
+    and a drive or weight change that strands them is a 409 unless `force` (power_user)."""
+    vehicle = await vehicles.update_vehicle(session, actor, vehicle_id, data, force=force)
+    return VehicleRead.model_validate(vehicle)
 
 
 @router.delete("/{vehicle_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_vehicle(vehicle_id: int, session: SessionDep, _: PowerUser) -> None:
+async def delete_vehicle(vehicle_id: int, session: SessionDep, user: PowerUser) -> None:
     """Delete a vehicle that has never been booked (power_user)."""
-    await vehicles.delete_vehicle(session, vehicle_id)
+    await vehicles.delete_vehicle(session, actor_for(user), vehicle_id)
