@@ -77,6 +77,9 @@ class ToolOutcome:
 
 
 Runner = Callable[[ToolEnv, Any], Awaitable[ToolOutcome]]
+# What a destructive tool asks before it runs: the question for the user, or a DomainError when
+# the call is certain to be refused (then it is not asked and not run).
+Question = Callable[[ToolEnv, Any], Awaitable[str]]
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class ToolSpec:
     args: type[BaseModel]
     run: Runner
     destructive: bool = False
+    question: Question | None = None
 
     def schema(self) -> dict[str, Any]:
         """OpenAI-format tool definition; every LangChain chat model's bind_tools accepts it."""
