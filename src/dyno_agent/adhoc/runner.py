@@ -170,16 +170,17 @@ async def _execute(
     transaction = await conn.begin()
     try:
         await conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-        mode = await conn.exec_driver_sql("SHOW transaction_read_only")
-        if mode.scalar() != "on":  # e.g. an engine in autocommit mode: no transaction to set
+        read_only, superuser = await _settings(
+            conn,
+            statement_timeout=str(int(timeout_ms)),
+            work_mem=limits.work_mem,
+            search_path=SCHEMA,
+            standard_conforming_strings="on",
+        )
+        if read_only != "on":  # e.g. an engine in autocommit mode: no transaction to set
             raise RuntimeError("ad-hoc queries need a read-only transaction; none was started")
-        await _set(conn, "statement_timeout", str(int(timeout_ms)))
-        await _set(conn, "work_mem", limits.work_mem)
-        superuser = (await conn.exec_driver_sql("SHOW is_superuser")).scalar() == "on"
-        if superuser:  # temp_file_limit is a superuser setting; others rely on work_mem alone
-            await _set(conn, "temp_file_limit", limits.temp_file_limit)
-        await _set(conn, "search_path", SCHEMA)
-        await _set(conn, "standard_conforming_strings", "on")
+        if superuser == "on":  # temp_file_limit is a superuser setting; others have work_mem
+            await _settings(conn, temp_file_limit=limits.temp_file_limit)
         await _set_role(conn)
         await _check_plan(conn, inner, query.max_text, limits.max_plan_bytes)
         described = await conn.exec_driver_sql(
@@ -201,10 +202,21 @@ async def _execute(
         await transaction.rollback()
 
 
-async def _set(conn: AsyncConnection, name: str, value: str) -> None:
-    await conn.exec_driver_sql(
-        "SELECT set_config(%(name)s, %(value)s, true)", {"name": name, "value": value}
+async def _settings(conn: AsyncConnection, **values: str) -> tuple[str, str]:
+    """SET LOCAL each of `values` in one round trip; returns (transaction_read_only,
+    is_superuser)."""
+    params: dict[str, str] = {}
+    calls = []
+    for n, (name, value) in enumerate(values.items()):
+        params |= {f"n{n}": name, f"v{n}": value}
+        calls.append(f", set_config(%(n{n})s, %(v{n})s, true)")
+    row = await conn.exec_driver_sql(
+        "SELECT current_setting('transaction_read_only'), current_setting('is_superuser')"
+        + "".join(calls),
+        params,
     )
+    first = list(row.one())
+    return str(first[0]), str(first[1])
 
 
 async def _set_role(conn: AsyncConnection) -> None:
