@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dyno_agent.agent import tools as agent_tools
+from dyno_agent.agent.nodes.tools import tools_node
 from dyno_agent.db.engine import make_session_factory
 from dyno_agent.scheduling.models import Allocation
 from tests.agent.conftest import MONDAY, Lab, call, collect, scripted, types
@@ -288,3 +290,17 @@ class TestFailClosed:
         assert "could not be checked" in confirm["prompt"]
         assert ran(events, "cancel_allocation") is False
         assert (await booking_state(committed, booking_id))[0] == "scheduled"
+
+
+async def test_the_tools_node_runs_no_destructive_call_that_was_not_approved():
+    """Defence in depth: whatever routed a message to the tools node, an unapproved cancel is
+    answered `not_confirmed` and never reaches the tool (no database is even needed)."""
+    state: dict[str, Any] = {
+        "messages": [calls(("cancel_allocation", {"allocation_id": 1}), ("nope", {}))],
+        "approved": ["call_other"],
+    }
+    runtime = SimpleNamespace(context=None, stream_writer=lambda event: None)
+    update = await tools_node(state, runtime)  # type: ignore[arg-type]
+    errors = [json.loads(m.content)["error"] for m in update["messages"]]
+    assert errors == ["not_confirmed", "unknown_tool"]
+    assert update["approved"] == []
