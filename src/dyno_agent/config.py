@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     # Agent: ad-hoc SQL
     sql_row_limit: int = Field(default=50, ge=1, le=500)
     sql_timeout_ms: int = Field(default=2000, ge=1, le=60_000)
+    sql_work_mem: str = Field(default="4MB", pattern=r"^[1-9][0-9]*(kB|MB|GB)$")
+    sql_temp_file_limit: str = Field(default="64MB", pattern=r"^[1-9][0-9]*(kB|MB|GB)$")
+    sql_max_value_bytes: int = Field(default=65_536, ge=1024, le=100_000_000)
+    sql_max_result_bytes: int = Field(default=262_144, ge=1024, le=1_000_000_000)
+    sql_max_plan_bytes: int = Field(default=64 << 20, ge=1 << 20, le=1 << 40)
 
     # Server
     host: str = "127.0.0.1"

@@ -70,13 +70,17 @@ class TestWhatRuns:
         )
         assert query.relations == {"allocation_overview", "dyno_capabilities", "vehicles"}
         assert query.views == ("allocation_overview", "dyno_capabilities")
-        assert "public.dyno_capabilities" not in query.sql  # views are CTEs the runner adds
+        assert "public." not in query.sql  # every relation read is the reporting view
+        assert "reporting.dyno_capabilities AS c" in query.sql
+        assert "reporting.vehicles AS v" in query.sql
 
-    def test_a_qualified_view_next_to_a_cte_of_that_name_is_ambiguous(self):
-        error = refusal(
+    def test_a_qualified_name_next_to_a_cte_of_that_name_reads_the_view(self):
+        query = validate_query(
             "WITH dyno_capabilities AS (SELECT 1) SELECT * FROM public.dyno_capabilities"
         )
-        assert error.details["reason"] == "ambiguous_relation"
+        assert query.sql.endswith("SELECT * FROM reporting.dyno_capabilities")
+        query = validate_query("WITH vehicles AS (SELECT 1) SELECT * FROM vehicles")
+        assert "reporting" not in query.sql  # the CTE, unqualified
 
     def test_the_error_is_invalid_input_with_a_reason(self):
         error = refusal("select * from users")

@@ -134,3 +134,25 @@ def _interval_seconds(node: exp.Expr | None) -> float | None:
             return None
         total, found = total + float(amount) * _UNIT_SECONDS[singular], True
     return total if found else None
+
+
+def text_length(node: exp.Expr | None) -> float | None:
+    """At most how many characters a constant text expression has (repeat, pad, || of literals),
+    or None when it depends on data or is not one the guard knows."""
+    if isinstance(node, exp.Paren | exp.Cast):
+        return text_length(node.this)
+    if isinstance(node, exp.Literal):
+        return float(len(node.this))
+    if isinstance(node, exp.Repeat):
+        text, times = text_length(node.this), constant_number(node.args.get("times"))
+        return None if text is None or times is None else text * max(times, 0.0)
+    if isinstance(node, exp.Pad):  # lpad/rpad give exactly `length` characters
+        length = constant_number(node.args.get("expression"))
+        return None if length is None else max(length, 0.0)
+    if isinstance(node, exp.DPipe):
+        left, right = text_length(node.this), text_length(node.expression)
+        return None if left is None or right is None else left + right
+    if isinstance(node, exp.Concat):
+        parts = [text_length(part) for part in node.expressions]
+        return None if any(p is None for p in parts) else sum(p for p in parts if p is not None)
+    return None

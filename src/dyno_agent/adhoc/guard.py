@@ -3,8 +3,14 @@
 The query is parsed with sqlglot (PostgreSQL dialect) and every relation, function and cast type in
 it must be on a list here; anything else is refused with the reason, whatever the prompt said. What
 runs afterwards is sqlglot's rendering of the checked tree, comments dropped, not the caller's text,
-so the database executes what was checked. The runner adds the database's own guards: a READ ONLY
-transaction and a statement timeout.
+so the database executes what was checked, with every relation qualified as the `reporting` view
+it reads. The runner adds the database's own guards: a READ ONLY transaction, the role that may read
+only those views, a statement timeout, and bounds on memory and result size.
+
+Values are bounded where PostgreSQL cannot: it has no per-value memory limit, so functions that
+build text from constants (repeat, lpad, rpad) must build at most MAX_TEXT_LENGTH characters, and
+the constant row sources of one query (generate_series) may give at most MAX_SERIES_ROWS rows
+together; `max_text` tells the runner how wide such built values may be, for its plan check.
 """
 
 from __future__ import annotations
@@ -17,13 +23,13 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError
 
-from dyno_agent.adhoc.bounds import constant_number, series_rows
-from dyno_agent.adhoc.views import RELATIONS, TABLES, VIEWS
+from dyno_agent.adhoc.bounds import series_rows, text_length
+from dyno_agent.adhoc.views import RELATIONS, SCHEMA, TABLES, VIEWS
 from dyno_agent.errors import InvalidInput
 
 MAX_SQL_LENGTH = 10_000
-MAX_SERIES_ROWS = 10_000
-MAX_TEXT_LENGTH = 10_000  # repeat(), lpad(), rpad()
+MAX_SERIES_ROWS = 10_000  # all constant generate_series of one query together
+MAX_TEXT_LENGTH = 10_000  # what one repeat(), lpad() or rpad() builds
 
 
 class QueryRefused(InvalidInput):
@@ -39,21 +45,38 @@ class QueryRefused(InvalidInput):
 class ValidatedQuery:
     sql: str  # the checked tree rendered for PostgreSQL: what runs
     relations: frozenset[str]  # the tables and views it reads
-    views: tuple[str, ...]  # the views among them, in definition order
+    views: tuple[str, ...]  # the joined views among them, in definition order
+    max_text: int = 0  # the longest text a repeat()/lpad()/rpad() in it builds
 
 
 def validate_query(sql: str) -> ValidatedQuery:
     """Parse and check `sql`; raise `QueryRefused` naming the reason when it may not run."""
     tree = _parse_one_statement(sql)
     relations: set[str] = set()
+    sizes = _Sizes()
     for node in _walk(tree):
-        _check_node(node, relations)
+        _check_node(node, relations, sizes)
+    if sizes.series_rows > MAX_SERIES_ROWS:
+        raise QueryRefused(
+            f"The generate_series() calls of this query would produce about "
+            f"{sizes.series_rows:,.0f} rows together; the limit is {MAX_SERIES_ROWS:,}.",
+            "series_too_large",
+            function="generate_series",
+        )
     views = tuple(name for name in VIEWS if name in relations)
     try:
         rendered = tree.sql(dialect="postgres", comments=False)
     except (SqlglotError, RecursionError) as exc:
         raise QueryRefused("The query uses syntax that cannot be checked.", "unsupported") from exc
-    return ValidatedQuery(rendered, frozenset(relations), views)
+    return ValidatedQuery(rendered, frozenset(relations), views, int(sizes.max_text))
+
+
+@dataclass
+class _Sizes:
+    """What the constant parts of a query build: rows from generate_series, text from repeat()."""
+
+    series_rows: float = 1.0
+    max_text: float = 0.0
 
 
 # Statements --------------------------------------------------------------------------------------
@@ -144,7 +167,7 @@ _SPECIAL_NAMES = frozenset(
 )
 
 
-def _check_node(node: exp.Expr, relations: set[str]) -> None:
+def _check_node(node: exp.Expr, relations: set[str], sizes: _Sizes) -> None:
     if isinstance(node, _WRITE_OR_CONTROL):
         kind = _statement_kind(node)
         message = f"Only reading is allowed; the query contains {kind}."
@@ -165,7 +188,7 @@ def _check_node(node: exp.Expr, relations: set[str]) -> None:
         if name is not None:
             relations.add(name)
     elif isinstance(node, exp.Func):
-        _check_function(node)
+        _check_function(node, sizes)
     elif isinstance(node, exp.DataType):
         _check_type(node)
     elif isinstance(node, exp.Dot) and isinstance(node.expression, exp.Func):
@@ -182,6 +205,7 @@ def _check_node(node: exp.Expr, relations: set[str]) -> None:
 
 # Relations ---------------------------------------------------------------------------------------
 _ALLOWED_LIST = ", ".join(sorted(TABLES)) + "; views: " + ", ".join(VIEWS)
+_ALLOWED_SCHEMAS = frozenset({"public", SCHEMA})  # public.x: the model's habit for the same view
 
 
 def _fold(name: str) -> str:
@@ -216,7 +240,7 @@ def _check_relation(table: exp.Table) -> str | None:
     name = _ident(this) or ""
     if schema is None and catalog is None and name in _visible_ctes(table):
         return None
-    if catalog is not None or (schema is not None and _ident(schema) != "public"):
+    if catalog is not None or (schema is not None and _ident(schema) not in _ALLOWED_SCHEMAS):
         qualified = ".".join(p for p in (table.catalog, table.db, this.this) if p)
         raise QueryRefused(
             f"{qualified} is outside the relations ad-hoc queries may read ({_ALLOWED_LIST}).",
@@ -229,14 +253,7 @@ def _check_relation(table: exp.Table) -> str | None:
             "forbidden_relation",
             relation=name,
         )
-    if name in VIEWS and schema is not None:
-        if name in _visible_ctes(table):
-            raise QueryRefused(
-                f"public.{name} is ambiguous next to your CTE of that name; rename the CTE.",
-                "ambiguous_relation",
-                relation=name,
-            )
-        table.set("db", None)  # the views are CTEs the runner adds, not schema objects
+    table.set("db", exp.to_identifier(SCHEMA))  # what runs reads the reporting view, always
     return name
 
 
@@ -388,7 +405,7 @@ def _function_refused(name: str, qualified: bool = False) -> QueryRefused:
     return QueryRefused(message, "forbidden_function", function=name)
 
 
-def _check_function(node: exp.Func) -> None:
+def _check_function(node: exp.Func, sizes: _Sizes) -> None:
     if isinstance(node, exp.Anonymous):
         if isinstance(node.this, exp.Identifier) and node.this.quoted:
             raise QueryRefused(
@@ -405,34 +422,41 @@ def _check_function(node: exp.Func) -> None:
     if isinstance(node, exp.CurrentTime):  # sqlglot would render CURRENT_TIME(), which fails
         node.replace(exp.cast(exp.CurrentTimestamp(), exp.DataType.Type.TIMETZ))
     elif isinstance(node, exp.GenerateSeries | exp.ExplodingGenerateSeries):
-        _check_series(node)
-    elif isinstance(node, exp.Repeat):
-        _check_text_length(node.args.get("times"), "repeat")
-    elif isinstance(node, exp.Pad):
-        _check_text_length(node.args.get("expression"), "lpad" if node.args["is_left"] else "rpad")
+        _check_series(node, sizes)
+    elif isinstance(node, exp.Repeat | exp.Pad):
+        _check_text_length(node, sizes)
 
 
-def _check_text_length(arg: exp.Expr | None, name: str) -> None:
-    length = constant_number(arg)
+def _check_text_length(node: exp.Repeat | exp.Pad, sizes: _Sizes) -> None:
+    """repeat(), lpad() and rpad() must build a known, short text: for repeat() both the text and
+    the count count (repeat(repeat('x', 10000), 10000) is 100 MB), lpad/rpad give their length."""
+    name = "repeat" if isinstance(node, exp.Repeat) else "lpad" if node.args["is_left"] else "rpad"
+    length = text_length(node)
     if length is None or length > MAX_TEXT_LENGTH:
+        what = "text and count" if name == "repeat" else "length"
         raise QueryRefused(
-            f"{name}() needs a constant length of at most {MAX_TEXT_LENGTH}.",
+            f"{name}() needs a constant {what} building at most {MAX_TEXT_LENGTH:,} characters.",
             "too_large",
             function=name,
         )
+    sizes.max_text = max(sizes.max_text, length)
 
 
-def _check_series(node: exp.Func) -> None:
-    """Refuse a generate_series whose constant bounds give more than MAX_SERIES_ROWS rows. Bounds
-    read from data are left to the statement timeout."""
+def _check_series(node: exp.Func, sizes: _Sizes) -> None:
+    """Refuse a generate_series whose constant bounds give more than MAX_SERIES_ROWS rows, alone or
+    multiplied with the query's other constant ones. Bounds read from data are left to the runner
+    (its plan check and the statement timeout)."""
     rows = series_rows(node.args.get("start"), node.args.get("end"), node.args.get("step"))
-    if rows is not None and rows > MAX_SERIES_ROWS:
+    if rows is None:
+        return
+    if rows > MAX_SERIES_ROWS:
         raise QueryRefused(
             f"generate_series() would produce about {rows:,.0f} rows; the limit is "
             f"{MAX_SERIES_ROWS:,}.",
             "series_too_large",
             function="generate_series",
         )
+    sizes.series_rows *= max(rows, 1.0)
 
 
 # Types -------------------------------------------------------------------------------------------

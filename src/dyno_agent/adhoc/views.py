@@ -1,15 +1,15 @@
-"""The relations an ad-hoc query may read: five domain tables and three reporting views.
+"""What an ad-hoc query may read: the views of the `reporting` schema (migration 0004).
 
-The views are virtual: they live here, next to the allow-list, and the runner puts the ones a query
-names in front of it as `NOT MATERIALIZED` CTEs, so they behave like database views (the planner
-inlines them) without a migration or a database object anything else could come to depend on.
+Five views show a domain table each (same name, its columns written out) and three join them for
+common questions. Queries run as the role `dyno_adhoc_reader`, which may read these views and
+nothing else, so the database enforces this list too. The lists below describe the views for the
+guard and the prompt; a test checks them against the database.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import sqlglot
 from sqlalchemy import Column, Table
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import NullType
@@ -17,7 +17,10 @@ from sqlalchemy.types import NullType
 from dyno_agent.auth import models as _users  # noqa: F401  (allocations.created_by's target)
 from dyno_agent.scheduling.models import Allocation, Dyno, DynoRule, MaintenanceWindow, Vehicle
 
-TABLES: dict[str, Table] = {
+SCHEMA = "reporting"
+READER_ROLE = "dyno_adhoc_reader"
+
+_TABLES: dict[str, Table] = {
     table.name: table
     for table in (
         Vehicle.__table__, Dyno.__table__, DynoRule.__table__, MaintenanceWindow.__table__,
@@ -26,54 +29,61 @@ TABLES: dict[str, Table] = {
     if isinstance(table, Table)
 }  # fmt: skip
 
-# name -> (what it is, its SELECT). Trusted SQL: written here, never from a caller.
-VIEWS: dict[str, tuple[str, str]] = {
+# name -> the columns its reporting view shows (types come from the table).
+TABLES: dict[str, tuple[str, ...]] = {
+    "vehicles": (
+        "id", "vin", "program", "build_id", "cert_team", "powerpack", "build_type", "weight_lbs",
+        "weight_class", "drive_type", "created_at", "updated_at",
+    ),
+    "dynos": (
+        "id", "name", "facility", "enabled", "available_from", "available_to", "notes",
+        "supported_weight_classes", "supported_drives", "supported_test_types", "created_at",
+        "updated_at",
+    ),
+    "dyno_rules": ("id", "dyno_id", "test_type", "drive_type", "weight_class"),
+    "maintenance_windows": ("id", "dyno_id", "start_date", "end_date", "reason", "created_at"),
+    "allocations": (
+        "id", "vehicle_id", "dyno_id", "test_type", "start_date", "end_date", "status", "notes",
+        "created_by", "created_at", "updated_at",
+    ),
+}  # fmt: skip
+
+# name -> (what it is, its columns).
+VIEWS: dict[str, tuple[str, tuple[str, ...]]] = {
     "allocation_overview": (
         "one row per allocation, with its vehicle's VIN/program and its dyno's name/facility",
-        "SELECT a.id, a.status, a.test_type, a.start_date, a.end_date,"
-        " a.end_date - a.start_date + 1 AS days, a.vehicle_id, v.vin, v.program,"
-        " v.drive_type, v.weight_class, v.weight_lbs, a.dyno_id, d.name AS dyno_name,"
-        " d.facility, a.notes, a.created_by, a.created_at, a.updated_at"
-        " FROM allocations AS a JOIN vehicles AS v ON v.id = a.vehicle_id"
-        " LEFT JOIN dynos AS d ON d.id = a.dyno_id",
+        (
+            "id", "status", "test_type", "start_date", "end_date", "days", "vehicle_id", "vin",
+            "program", "drive_type", "weight_class", "weight_lbs", "dyno_id", "dyno_name",
+            "facility", "notes", "created_by", "created_at", "updated_at",
+        ),
     ),
     "dyno_capabilities": (
         "one row per dyno rule: which test type, drive type and weight class a dyno accepts"
         " ('any' matches every value)",
-        "SELECT d.id AS dyno_id, d.name AS dyno_name, d.facility, d.enabled, d.available_from,"
-        " d.available_to, r.test_type, r.drive_type, r.weight_class"
-        " FROM dyno_rules AS r JOIN dynos AS d ON d.id = r.dyno_id",
+        (
+            "dyno_id", "dyno_name", "facility", "enabled", "available_from", "available_to",
+            "test_type", "drive_type", "weight_class",
+        ),
     ),
     "maintenance_overview": (
         "one row per maintenance window, with its dyno's name/facility",
-        "SELECT m.id, m.dyno_id, d.name AS dyno_name, d.facility, m.start_date, m.end_date,"
-        " m.end_date - m.start_date + 1 AS days, m.reason"
-        " FROM maintenance_windows AS m JOIN dynos AS d ON d.id = m.dyno_id",
+        ("id", "dyno_id", "dyno_name", "facility", "start_date", "end_date", "days", "reason"),
     ),
-}
+}  # fmt: skip
 
 RELATIONS = frozenset(TABLES) | frozenset(VIEWS)
-
-
-def view_ctes(names: tuple[str, ...]) -> str:
-    """`WITH name AS NOT MATERIALIZED (...), ...` for these views, or '' when there are none."""
-    if not names:
-        return ""
-    parts = [f"{name} AS NOT MATERIALIZED ({VIEWS[name][1]})" for name in names]
-    return "WITH " + ", ".join(parts) + " "
 
 
 def describe_relations() -> str:
     """A compact schema of what ad-hoc queries may read, for prompts and tool descriptions."""
     lines = []
-    for name, table in TABLES.items():
-        columns = ", ".join(f"{c.name} {_type_name(c)}" for c in table.columns)
+    for name, names in TABLES.items():
+        table = _TABLES[name]
+        columns = ", ".join(f"{c} {_type_name(table.columns[c])}" for c in names)
         lines.append(f"{name}({columns})")
-    for name, (about, sql) in VIEWS.items():
-        select = sqlglot.parse_one(sql, read="postgres")
-        assert isinstance(select, sqlglot.exp.Select)
-        columns = ", ".join(select.named_selects)
-        lines.append(f"{name}({columns}): view, {about}")
+    for name, (about, names) in VIEWS.items():
+        lines.append(f"{name}({', '.join(names)}): view, {about}")
     return "\n".join(lines)
 
 

@@ -1,4 +1,5 @@
-"""The agent graph: context -> summarize -> llm -> (confirm ->) tools -> llm ... ; error ends it."""
+"""The agent graph: context -> summarize -> llm -> (review -> confirm ->) tools -> llm ... ; error
+ends it. Any call of a destructive tool's name sends the whole message through review."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from dyno_agent.agent.context import AgentContext
 from dyno_agent.agent.nodes.common import unanswered_calls
-from dyno_agent.agent.nodes.confirm import confirm_node
+from dyno_agent.agent.nodes.confirm import confirm_node, review_node
 from dyno_agent.agent.nodes.context import context_node
 from dyno_agent.agent.nodes.error import error_node
 from dyno_agent.agent.nodes.llm import llm_node
@@ -24,14 +25,14 @@ def after_context(state: AgentState) -> Literal["summarize", "error"]:
     return "error" if state.get("error") else "summarize"
 
 
-def after_llm(state: AgentState) -> Literal["tools", "confirm", "error", "__end__"]:
+def after_llm(state: AgentState) -> Literal["tools", "review", "error", "__end__"]:
     if state.get("error"):
         return "error"
     calls = unanswered_calls(state["messages"])
     if not calls:
         return "__end__"
     if any(call["name"] in DESTRUCTIVE for call in calls):
-        return "confirm"
+        return "review"
     return "tools"
 
 
@@ -47,6 +48,7 @@ def build_graph(checkpointer: BaseCheckpointSaver | None = None) -> AgentGraph:
     graph.add_node("context", context_node)
     graph.add_node("summarize", summarize_node)
     graph.add_node("llm", llm_node)
+    graph.add_node("review", review_node)
     graph.add_node("confirm", confirm_node)
     graph.add_node("tools", tools_node)
     graph.add_node("error", error_node)

@@ -137,7 +137,12 @@ class ChatService:
             return
         calls = unanswered_calls(snapshot.values.get("messages", []))
         message = "Not run: the conversation moved on before it finished."
-        update = {"messages": close_calls(calls, "not_run", message), "error": None}
+        update = {
+            "messages": close_calls(calls, "not_run", message),
+            "error": None,
+            "approved": [],
+            "confirmation": None,
+        }
         await self.graph.aupdate_state(config, update, as_node="error")
 
     async def _remember(self, conversation_id: uuid.UUID, event: Event) -> None:

@@ -18,4 +18,8 @@ class AgentState(TypedDict, total=False):
     error: str | None
     # Bookkeeping for the error node: how many transient failures this turn has seen.
     failures: int
+    # The question the confirm node asks, set by the review node before it pauses the graph.
+    confirmation: dict[str, Any] | None
+    # Ids of the destructive calls the user approved; the tools node runs no other destructive call.
+    approved: list[str]
     extra: dict[str, Any]

@@ -80,6 +80,31 @@ def ensure_can_modify(actor: Actor, allocation: Allocation) -> None:
     )
 
 
+def ensure_transition(allocation: Allocation, new: AllocationStatus) -> None:
+    """Refuse a status change the lifecycle (models.TRANSITIONS) does not allow."""
+    current = AllocationStatus(allocation.status)
+    if new not in TRANSITIONS[current]:
+        allowed = sorted(s.value for s in TRANSITIONS[current])
+        raise InvalidTransition(
+            f"Allocation {allocation.id} is {current.value}; it cannot become {new.value}"
+            + (f" (allowed: {', '.join(allowed)})." if allowed else " (it is final)."),
+            allocation_id=allocation.id,
+            status=current.value,
+            allowed=allowed,
+        )
+
+
+def ensure_movable(allocation: Allocation) -> None:
+    """Only scheduled or delayed bookings can be rescheduled."""
+    if allocation.status not in MOVABLE_STATUSES:
+        raise InvalidTransition(
+            f"Allocation {allocation.id} is {allocation.status}; only scheduled or delayed "
+            "bookings can be moved.",
+            allocation_id=allocation.id,
+            status=allocation.status,
+        )
+
+
 async def auto_allocate(
     session: AsyncSession,
     actor: Actor,
@@ -187,16 +212,7 @@ async def change_status(
     new = AllocationStatus(status)
     allocation = await get_allocation(session, allocation_id, for_update=True)
     ensure_can_modify(actor, allocation)
-    current = AllocationStatus(allocation.status)
-    if new not in TRANSITIONS[current]:
-        allowed = sorted(s.value for s in TRANSITIONS[current])
-        raise InvalidTransition(
-            f"Allocation {allocation_id} is {current.value}; it cannot become {new.value}"
-            + (f" (allowed: {', '.join(allowed)})." if allowed else " (it is final)."),
-            allocation_id=allocation_id,
-            status=current.value,
-            allowed=allowed,
-        )
+    ensure_transition(allocation, new)
     if new is AllocationStatus.running and allocation.dyno_id is None:
         raise InvalidTransition(
             f"Allocation {allocation_id} has no dyno yet; place it before starting it.",
@@ -220,13 +236,7 @@ async def reschedule_allocation(
     best free compatible one (or the named `dyno`). Nothing changes if no dyno can take it."""
     allocation = await get_allocation(session, allocation_id, for_update=True)
     ensure_can_modify(actor, allocation)
-    if allocation.status not in MOVABLE_STATUSES:
-        raise InvalidTransition(
-            f"Allocation {allocation_id} is {allocation.status}; only scheduled or delayed "
-            "bookings can be moved.",
-            allocation_id=allocation_id,
-            status=allocation.status,
-        )
+    ensure_movable(allocation)
     window = booking_window(new_start_date, days=days_to_complete or allocation.days)
     vehicle = allocation.vehicle
     need = Need.of(allocation.test_type, vehicle.drive_type, weight_class=vehicle.weight_class)

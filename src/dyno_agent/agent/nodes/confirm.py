@@ -1,72 +1,82 @@
-"""confirm: ask the user (LangGraph `interrupt`) before a cancel or a reschedule runs.
+"""review and confirm: nothing destructive runs unless the user approved exactly that call.
 
-When the action cannot happen anyway (unknown booking, someone else's, already finished), there is
-nothing to confirm: the tool runs and reports the domain error.
+review parses every pending destructive call with its tool's model (`parse_call`, as the tools node
+does) and asks the tool what to confirm. A call certain to be refused (invalid arguments, an unknown
+or someone else's booking, a finished one) gets its refusal as the result and is neither asked nor
+run; any doubt means asking. The question is kept in the state, so confirm (which LangGraph runs
+again on resume) asks exactly what review decided. One question lists every call of the message;
+approving or rejecting applies to all of them.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from langchain_core.messages import ToolCall
+from langchain_core.messages import ToolMessage
 from langgraph.runtime import Runtime
 from langgraph.types import Command, interrupt
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent.agent.context import AgentContext
-from dyno_agent.agent.nodes.common import close_calls, unanswered_calls
+from dyno_agent.agent.nodes.common import close_calls, tool_message, unanswered_calls
 from dyno_agent.agent.state import AgentState
-from dyno_agent.agent.tools import DESTRUCTIVE
-from dyno_agent.errors import DomainError
-from dyno_agent.scheduling.allocations import get_allocation
-from dyno_agent.scheduling.booking import ensure_can_modify
-from dyno_agent.scheduling.models import MOVABLE_STATUSES, TRANSITIONS, AllocationStatus
+from dyno_agent.agent.tools import ToolEnv, ToolOutcome
+from dyno_agent.agent.tools.execute import parse_call, question_for
 
 DECLINED = "The user declined; nothing was changed."
 
 
-async def describe(call: ToolCall, context: AgentContext) -> str | None:
-    """The question to ask, or None when the call will fail anyway (then it just runs)."""
-    allocation_id = call["args"].get("allocation_id")
-    if not isinstance(allocation_id, int):
-        return None
-    async with context.session_factory() as session:
-        try:
-            allocation = await get_allocation(session, allocation_id)
-            ensure_can_modify(context.actor, allocation)
-        except DomainError:
-            return None
-    status = AllocationStatus(allocation.status)
-    dyno = allocation.dyno.name if allocation.dyno else "no dyno"
-    what = (
-        f"allocation #{allocation.id}: {allocation.test_type} for {allocation.vehicle.vin} on "
-        f"{dyno}, {allocation.start_date} to {allocation.end_date} ({status.value})"
-    )
-    if call["name"] == "cancel_allocation":
-        if AllocationStatus.cancelled not in TRANSITIONS[status]:
-            return None
-        return f"Cancel {what}?"
-    if status not in MOVABLE_STATUSES:
-        return None
-    days = call["args"].get("days_to_complete") or allocation.days
-    return f"Move {what} to start {call['args'].get('new_start_date')} for {days} day(s)?"
+async def review_node(
+    state: AgentState, runtime: Runtime[AgentContext]
+) -> Command[Literal["confirm", "tools"]]:
+    context = runtime.context
+
+    def env_factory(session: AsyncSession) -> ToolEnv:
+        return ToolEnv(session, context.actor, context.settings, context.today)
+
+    refusals: list[ToolMessage] = []
+    asked: list[dict[str, Any]] = []
+    for call in unanswered_calls(state["messages"]):
+        parsed = parse_call(call["name"], call["args"])
+        if isinstance(parsed, ToolOutcome):
+            refusals.append(tool_message(call, parsed))
+            continue
+        if not parsed.spec.destructive:
+            continue
+        question = await question_for(
+            parsed, session_factory=context.session_factory, env_factory=env_factory
+        )
+        if isinstance(question, ToolOutcome):
+            refusals.append(tool_message(call, question))
+        else:
+            asked.append(
+                {"id": call["id"], "name": call["name"], "args": parsed.shown_args(), "q": question}
+            )
+    update: dict[str, Any] = {"messages": refusals, "approved": [], "confirmation": None}
+    if not asked:
+        return Command(goto="tools", update=update)
+    if len(asked) == 1:
+        payload = {"action": asked[0]["name"], "args": asked[0]["args"], "prompt": asked[0]["q"]}
+    else:
+        lines = " ".join(f"({n}) {item['q']}" for n, item in enumerate(asked, start=1))
+        payload = {
+            "action": "multiple",
+            "args": {"calls": [{"name": i["name"], "args": i["args"]} for i in asked]},
+            "prompt": f"{len(asked)} changes, approved or rejected together: {lines}",
+        }
+    update["confirmation"] = {"payload": payload, "ids": [item["id"] for item in asked]}
+    return Command(goto="confirm", update=update)
 
 
 async def confirm_node(
     state: AgentState, runtime: Runtime[AgentContext]
 ) -> Command[Literal["tools", "llm"]]:
-    calls = unanswered_calls(state["messages"])
-    destructive = [c for c in calls if c["name"] in DESTRUCTIVE]
-    prompts = [p for c in destructive if (p := await describe(c, runtime.context))]
-    if not prompts:
-        return Command(goto="tools")
-    first = destructive[0]
-    payload = {
-        "action": first["name"] if len(destructive) == 1 else "multiple",
-        "args": first["args"] if len(destructive) == 1 else {"calls": destructive},
-        "prompt": " ".join(prompts),
-    }
-    answer = interrupt(payload)
-    approved = answer.get("approve") if isinstance(answer, dict) else bool(answer)
+    pending = state.get("confirmation") or {}
+    answer = interrupt(pending.get("payload", {}))
+    approved = answer.get("approve") if isinstance(answer, dict) else answer
     if approved is True:
-        return Command(goto="tools")
-    return Command(goto="llm", update={"messages": close_calls(calls, "declined", DECLINED)})
+        update = {"approved": list(pending.get("ids", [])), "confirmation": None}
+        return Command(goto="tools", update=update)
+    calls = unanswered_calls(state["messages"])
+    update = {"messages": close_calls(calls, "declined", DECLINED), "confirmation": None}
+    return Command(goto="llm", update=update)

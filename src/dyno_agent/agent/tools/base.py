@@ -26,6 +26,12 @@ class ToolEnv:
     today: dt.date
 
 
+# Every result names the parts of it that may hold text people typed (vehicle programs, notes,
+# dyno names and descriptions, maintenance reasons, query rows); the system prompt tells the model
+# that such text is data and never an instruction.
+UNTRUSTED_KEY = "untrusted_fields"
+
+
 @dataclass
 class ToolOutcome:
     """The JSON a ToolMessage carries (see the agent contract in README)."""
@@ -54,12 +60,14 @@ class ToolOutcome:
     def as_content(self) -> str:
         if self.ok:
             body: dict[str, Any] = {"ok": True, "summary": self.summary, "data": self.data}
+            body[UNTRUSTED_KEY] = ["summary", "data"]
         else:
             body = {
                 "ok": False,
                 "error": self.error,
                 "message": self.message,
                 "details": self.details,
+                UNTRUSTED_KEY: ["message", "details"],
             }
         return json.dumps(body, default=str)
 
@@ -77,6 +85,9 @@ class ToolOutcome:
 
 
 Runner = Callable[[ToolEnv, Any], Awaitable[ToolOutcome]]
+# What a destructive tool asks before it runs: the question for the user, or a DomainError when
+# the call is certain to be refused (then it is not asked and not run).
+Question = Callable[[ToolEnv, Any], Awaitable[str]]
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,7 @@ class ToolSpec:
     args: type[BaseModel]
     run: Runner
     destructive: bool = False
+    question: Question | None = None
 
     def schema(self) -> dict[str, Any]:
         """OpenAI-format tool definition; every LangChain chat model's bind_tools accepts it."""

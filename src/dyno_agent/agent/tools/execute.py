@@ -1,13 +1,18 @@
-"""Run one tool call: validate its arguments, run it in its own transaction, classify failures.
+"""One tool call: parse its arguments with its model, ask about it, run it, classify failures.
 
-Domain errors (unknown vehicle, no capacity, bad dates, permission) become the tool's result so the
-model can explain them. Transient failures (the database unreachable, a deadlock) are retried a
-bounded number of times; if they persist, `TransientToolError` tells the graph to give up politely.
+`parse_call` is the one place a call's arguments are validated: the confirmation and the run both
+use its result, so what the user approves is exactly what runs, and invalid arguments or unknown
+tools never reach a tool. Domain errors (unknown vehicle, no capacity, bad dates, permission) become
+the tool's result so the model can explain them. Transient failures (the database unreachable, a
+deadlock) are retried a bounded number of times; if they persist, `TransientToolError` tells the
+graph to give up politely.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -20,11 +25,13 @@ from tenacity import (
     wait_exponential,
 )
 
+from dyno_agent.agent.tools import TOOLS
 from dyno_agent.agent.tools.base import ToolEnv, ToolOutcome, ToolSpec
 from dyno_agent.db.errors import sqlstate, translate
 from dyno_agent.errors import DomainError
 from dyno_agent.scheduling import audit
 
+log = logging.getLogger(__name__)
 _TRANSIENT_STATES = {"40P01", "40001", "57P01", "08000", "08003", "08006"}
 
 
@@ -46,18 +53,65 @@ def invalid_arguments(error: ValidationError) -> ToolOutcome:
     return ToolOutcome.failure("invalid_arguments", text, {"errors": errors})
 
 
+@dataclass(frozen=True)
+class ParsedCall:
+    """A tool call whose arguments passed its tool's model: the values both confirm and run use."""
+
+    spec: ToolSpec
+    args: BaseModel
+
+    def shown_args(self) -> dict[str, Any]:
+        return self.args.model_dump(mode="json")
+
+
+def parse_call(name: str, raw_args: Any) -> ParsedCall | ToolOutcome:
+    """The call's tool and parsed arguments, or the result that refuses it without running."""
+    spec = TOOLS.get(name)
+    if spec is None:
+        return ToolOutcome.failure(
+            "unknown_tool", f"There is no tool called {name!r}.", {"tools": list(TOOLS)}
+        )
+    try:
+        return ParsedCall(spec, spec.args.model_validate({} if raw_args is None else raw_args))
+    except ValidationError as error:
+        return invalid_arguments(error)
+
+
+async def question_for(
+    call: ParsedCall,
+    *,
+    session_factory: async_sessionmaker[AsyncSession],
+    env_factory: Callable[[AsyncSession], ToolEnv],
+) -> str | ToolOutcome:
+    """What to ask the user before a destructive call, or its refusal when it is certain to fail.
+
+    Fail-closed: only a DomainError from the tool's own check means "certain to be refused"; any
+    other failure (the database unreachable, a bug) still asks, with the arguments as they are."""
+    spec = call.spec
+    generic = f"Run {spec.name} with {call.shown_args()}?"
+    if spec.question is None:
+        return generic
+    try:
+        async with session_factory() as session:
+            try:
+                return await spec.question(env_factory(session), call.args)
+            finally:
+                await session.rollback()
+    except DomainError as exc:
+        return ToolOutcome.from_domain(exc)
+    except Exception as exc:  # doubt means asking
+        log.warning("could not check %s before confirming: %s: %s", spec.name, type(exc), exc)
+        return f"{generic} (Its details could not be checked.)"
+
+
 async def run_tool(
-    spec: ToolSpec,
-    raw_args: dict[str, Any],
+    call: ParsedCall,
     *,
     session_factory: async_sessionmaker[AsyncSession],
     env_factory: Callable[[AsyncSession], ToolEnv],
     attempts: int,
 ) -> ToolOutcome:
-    try:
-        parsed = spec.args.model_validate(raw_args or {})
-    except ValidationError as error:
-        return invalid_arguments(error)
+    spec, parsed = call.spec, call.args
     retrying = AsyncRetrying(
         stop=stop_after_attempt(attempts),
         wait=wait_exponential(multiplier=0.2, max=2),

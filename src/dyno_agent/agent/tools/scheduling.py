@@ -9,7 +9,7 @@ from typing import Any
 from dyno_agent.agent.tools import args as a
 from dyno_agent.agent.tools.base import ToolEnv, ToolOutcome, ToolSpec
 from dyno_agent.scheduling import allocations, availability, booking, dynos, reports, vehicles
-from dyno_agent.scheduling.models import Allocation
+from dyno_agent.scheduling.models import Allocation, AllocationStatus
 from dyno_agent.scheduling.schemas.allocations import (
     AllocationRead,
     BookingRead,
@@ -109,6 +109,30 @@ async def cancel_allocation(env: ToolEnv, x: a.AllocationIdArgs) -> ToolOutcome:
     return ToolOutcome.success(
         f"Cancelled {_span(read)}", {"allocation": read.model_dump(mode="json")}
     )
+
+
+async def _booking_line(env: ToolEnv, allocation_id: int) -> tuple[Allocation, str]:
+    allocation = await allocations.get_allocation(env.session, allocation_id)
+    booking.ensure_can_modify(env.actor, allocation)
+    dyno = allocation.dyno.name if allocation.dyno else "no dyno"
+    line = (
+        f"allocation #{allocation.id}: {allocation.test_type} for {allocation.vehicle.vin} on "
+        f"{dyno}, {allocation.start_date} to {allocation.end_date} ({allocation.status})"
+    )
+    return allocation, line
+
+
+async def ask_cancel(env: ToolEnv, x: a.AllocationIdArgs) -> str:
+    allocation, line = await _booking_line(env, x.allocation_id)
+    booking.ensure_transition(allocation, AllocationStatus.cancelled)
+    return f"Cancel {line}?"
+
+
+async def ask_reschedule(env: ToolEnv, x: a.RescheduleAllocationArgs) -> str:
+    allocation, line = await _booking_line(env, x.allocation_id)
+    booking.ensure_movable(allocation)
+    days = x.days_to_complete or allocation.days
+    return f"Move {line} to start {x.new_start_date} for {days} day(s)?"
 
 
 async def reschedule_allocation(env: ToolEnv, x: a.RescheduleAllocationArgs) -> ToolOutcome:
@@ -219,6 +243,7 @@ SCHEDULING_TOOLS = [
         a.AllocationIdArgs,
         cancel_allocation,
         destructive=True,
+        question=ask_cancel,
     ),
     ToolSpec(
         "reschedule_allocation",
@@ -227,6 +252,7 @@ SCHEDULING_TOOLS = [
         a.RescheduleAllocationArgs,
         reschedule_allocation,
         destructive=True,
+        question=ask_reschedule,
     ),
     ToolSpec(
         "get_dyno_schedule",
