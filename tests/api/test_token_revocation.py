@@ -158,3 +158,15 @@ async def test_changing_the_password_needs_a_token(client: httpx.AsyncClient):
         f"{AUTH}/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
     )
     error_body(response, 401, "not_authenticated")
+
+
+async def test_guessing_the_current_password_is_rate_limited_like_logins(
+    client: httpx.AsyncClient, session: AsyncSession
+):
+    headers = auth_header(await make_user(session))
+    guess = {"current_password": "not-my-password", "new_password": NEW_PASSWORD}
+    answers = [
+        (await client.post(f"{AUTH}/password", json=guess, headers=headers)).status_code
+        for _ in range(6)
+    ]
+    assert answers == [422] * 5 + [429]  # the test settings allow 5 tries a minute

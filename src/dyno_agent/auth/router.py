@@ -92,7 +92,7 @@ async def change_password(
     limiter: LoginLimiterDep,
 ) -> TokenRead:
     """Change your own password; every older token stops working, the new one is returned."""
-    limiter.hit(client_address(request), user.email)
+    await limiter.hit(client_address(request), user.email)
     await service.change_password(session, user, body.current_password, body.new_password)
     return issue_token(user, settings)
 
