@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 JWT_SECRET_FILE = "jwt_secret"
@@ -78,6 +78,17 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: str = "info"
+
+    @model_validator(mode="after")
+    def _adhoc_timeout_within_statement_timeout(self) -> Settings:
+        # The connection's reply deadline derives from the statement timeout: a longer ad-hoc
+        # timeout would be cut by it and reported as the database being down.
+        if self.sql_timeout_ms > self.db_statement_timeout_ms:
+            raise ValueError(
+                f"DYNO_SQL_TIMEOUT_MS ({self.sql_timeout_ms}) must not exceed "
+                f"DYNO_DB_STATEMENT_TIMEOUT_MS ({self.db_statement_timeout_ms})"
+            )
+        return self
 
     @field_validator("database_url")
     @classmethod
