@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from limits.aio.storage import Storage
-from psycopg.rows import dict_row
+from psycopg.rows import dict_row, scalar_row
 from psycopg_pool import AsyncConnectionPool
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -19,6 +20,9 @@ from dyno_agent.config import Settings, get_settings
 from dyno_agent.db.timeouts import DatabaseTimeouts, TimedConnection
 from dyno_agent.db.url import libpq_conninfo
 from dyno_agent.throttle import Throttle, parse_limit
+
+# Serialises the checkpointer's setup across server processes; any constant works.
+_SETUP_LOCK_KEY = 0x44_59_4E_43
 
 
 class ChatThrottle:
@@ -62,11 +66,29 @@ async def open_checkpointer(
     )
     await pool.open()
     try:
+        await _set_up_tables(pool)
         saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
-        await saver.setup()
         yield saver
     finally:
         await pool.close()
+
+
+async def _set_up_tables(pool: AsyncConnectionPool) -> None:
+    """Create or migrate the checkpointer's tables, one process at a time: servers starting
+    together on a new database otherwise race on them and all but one fail to start. The lock
+    is polled rather than waited for, because a waiting statement would hold back the setup's
+    CREATE INDEX CONCURRENTLY in the process that has it."""
+    async with pool.connection() as conn:
+        while True:
+            async with conn.cursor(row_factory=scalar_row) as cursor:
+                await cursor.execute("SELECT pg_try_advisory_lock(%s)", (_SETUP_LOCK_KEY,))
+                if await cursor.fetchone():
+                    break
+            await asyncio.sleep(0.1)
+        try:
+            await AsyncPostgresSaver(conn).setup()  # type: ignore[arg-type]
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK_KEY,))
 
 
 def build_chat(
