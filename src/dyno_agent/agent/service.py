@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from limits.aio.storage import Storage
@@ -73,7 +74,7 @@ async def open_checkpointer(
         await pool.close()
 
 
-async def _set_up_tables(pool: AsyncConnectionPool) -> None:
+async def _set_up_tables(pool: AsyncConnectionPool[Any]) -> None:
     """Create or migrate the checkpointer's tables, one process at a time: servers starting
     together on a new database otherwise race on them and all but one fail to start. The lock
     is polled rather than waited for, because a waiting statement would hold back the setup's
@@ -86,7 +87,7 @@ async def _set_up_tables(pool: AsyncConnectionPool) -> None:
                     break
             await asyncio.sleep(0.1)
         try:
-            await AsyncPostgresSaver(conn).setup()  # type: ignore[arg-type]
+            await AsyncPostgresSaver(conn).setup()
         finally:
             await conn.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK_KEY,))
 
