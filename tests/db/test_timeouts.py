@@ -95,6 +95,40 @@ def test_connection_class_errors_mean_the_database_is_unavailable(error: Excepti
     assert isinstance(unavailable(error), DatabaseUnavailable)
 
 
+def lost_connection_then(follow_up: Exception) -> Exception:
+    """`follow_up` as raised while handling a lost connection (its __context__)."""
+    try:
+        try:
+            raise psycopg.OperationalError("consuming input failed: server closed the connection")
+        except psycopg.OperationalError:
+            raise follow_up  # noqa: B904  (implicit chaining is what the code under test sees)
+    except Exception as raised:
+        return raised
+
+
+def test_an_error_raised_while_handling_a_lost_connection_is_an_outage_too() -> None:
+    message = "Can't reconnect until invalid transaction is rolled back"
+    following = lost_connection_then(sa_exc.PendingRollbackError(message))
+    assert isinstance(unavailable(following), DatabaseUnavailable)
+    alone = sa_exc.PendingRollbackError(message)
+    assert unavailable(alone) is None  # the same error on its own is a bug, not an outage
+
+
+async def test_an_api_error_that_follows_a_lost_connection_answers_503(settings: Settings) -> None:
+    app = create_app(settings)  # no lifespan: the route below needs no database
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise lost_connection_then(sa_exc.PendingRollbackError("invalid transaction"))
+
+    transport = httpx.ASGITransport(app=app)  # raise_app_exceptions: a re-raise fails the test
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/boom")
+    assert response.status_code == 503, response.text
+    assert response.json()["error"] == "database_unavailable"
+    assert response.headers["retry-after"] == str(settings.db_retry_after_s)
+
+
 @pytest.mark.parametrize(
     "error",
     [

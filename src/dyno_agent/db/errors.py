@@ -59,7 +59,7 @@ def sqlstate(error: DBAPIError) -> str | None:
 # errors (the checkpointer's pool), sockets, client-side timeouts. `unavailable` decides which mean
 # "down or not answering".
 UNREACHABLE_ERRORS: tuple[type[Exception], ...] = (
-    sa_exc.TimeoutError,
+    sa_exc.SQLAlchemyError,  # e.g. PendingRollbackError, raised while handling a lost connection
     psycopg.Error,
     ConnectionError,
     TimeoutError,
@@ -73,8 +73,21 @@ _UNAVAILABLE_STATES = {"57014", "57P01", "57P02", "57P03", "57P05"}
 
 
 def unavailable(error: BaseException) -> DatabaseUnavailable | None:
-    """A 503 for an error that means the database is down, restarting or not answering in time;
-    None for anything else (a constraint, a bug)."""
+    """A 503 for an error that means the database is down, restarting or not answering in time,
+    or that was raised while handling such an error (a rollback or refresh on the lost
+    connection); None for anything else (a constraint, a bug)."""
+    seen: set[int] = set()
+    link: BaseException | None = error
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        found = _unavailable_itself(link)
+        if found is not None:
+            return found
+        link = link.__cause__ or link.__context__
+    return None
+
+
+def _unavailable_itself(error: BaseException) -> DatabaseUnavailable | None:
     cause: BaseException | None = error
     if isinstance(error, DBAPIError):
         if error.connection_invalidated:
