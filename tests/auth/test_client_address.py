@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from dyno_agent.app import create_app
 from dyno_agent.config import Settings
 from dyno_agent.deps import get_session
-from tests.auth.conftest import serve, stop
+from tests.servers import AppServer, server_env
 
 LOGIN = "/api/v1/auth/login"
 TRIES = 30
@@ -46,18 +47,15 @@ def in_process_client(
 @pytest.fixture(scope="module")
 def served(database_url: URL) -> Iterator[str]:
     """`dyno serve` as deployed (no DYNO_TRUSTED_PROXIES), on the test database."""
-    env = {
-        "DATABASE_URL": database_url.render_as_string(hide_password=False),
-        "DYNO_JWT_SECRET": "client-address-tests-" + "x" * 32,
-        "DYNO_LOGIN_RATE_LIMIT": f"{LIMIT}/minute",
-        "DYNO_LLM": "offline",
-    }
     with tempfile.TemporaryDirectory(prefix="dyno-serve-") as data_dir:
-        process, base_url, _ = serve(env, data_dir)
-        try:
-            yield base_url
-        finally:
-            stop(process)
+        env = server_env(
+            database_url,
+            data_dir,
+            DYNO_JWT_SECRET="client-address-tests-" + "x" * 32,
+            DYNO_LOGIN_RATE_LIMIT=f"{LIMIT}/minute",
+        )
+        with AppServer(env=env, log=Path(data_dir) / "server.log").running() as server:
+            yield server.base_url
 
 
 async def test_spoofed_forwarded_for_does_not_escape_the_login_limit_of_dyno_serve(

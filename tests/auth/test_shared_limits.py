@@ -13,8 +13,8 @@ from dyno_agent.auth.rate_limit import make_login_limiter
 from dyno_agent.config import Settings
 from dyno_agent.errors import RateLimited
 from dyno_agent.throttle import make_storage
-from tests.auth.conftest import free_port
 from tests.auth.test_client_address import in_process_client, login_body
+from tests.servers import free_port
 
 LOGIN = "/api/v1/auth/login"
 

@@ -20,7 +20,8 @@ from dyno_agent.auth.models import User
 from dyno_agent.config import Settings
 from tests.conftest import TODAY
 from tests.factories import PASSWORD
-from tests.outage.conftest import DATABASE, ENGINEER, RETRY_AFTER, SERVER_ENV, VIN, Postgres
+from tests.outage.conftest import DATABASE, ENGINEER, RETRY_AFTER, SERVER_ENV, VIN
+from tests.servers import TempPostgres
 
 # A request that never answers fails the test instead of hanging it.
 HANG = httpx.Timeout(45.0)
@@ -97,7 +98,7 @@ def sse_events(text: str) -> list[dict[str, Any]]:
 
 
 async def test_every_kind_of_request_answers_503_with_retry_after_while_the_database_is_stopped(
-    client: httpx.AsyncClient, token: str, postgres: Postgres
+    client: httpx.AsyncClient, token: str, postgres: TempPostgres
 ) -> None:
     await assert_each_kind_succeeds(client, token)  # the pools hold connections that will die
     with postgres.stopped():
@@ -107,7 +108,7 @@ async def test_every_kind_of_request_answers_503_with_retry_after_while_the_data
 
 
 async def test_the_first_request_of_each_kind_succeeds_after_the_database_restarts(
-    client: httpx.AsyncClient, token: str, postgres: Postgres
+    client: httpx.AsyncClient, token: str, postgres: TempPostgres
 ) -> None:
     await assert_each_kind_succeeds(client, token)
     with postgres.stopped():
@@ -116,7 +117,7 @@ async def test_the_first_request_of_each_kind_succeeds_after_the_database_restar
 
 
 async def test_a_hung_database_gets_503_answers_not_hangs_and_service_resumes_when_it_thaws(
-    client: httpx.AsyncClient, token: str, postgres: Postgres
+    client: httpx.AsyncClient, token: str, postgres: TempPostgres
 ) -> None:
     await assert_each_kind_succeeds(client, token)  # pooled connections, to hung backends soon
     with postgres.frozen():
@@ -127,11 +128,11 @@ async def test_a_hung_database_gets_503_answers_not_hangs_and_service_resumes_wh
 
 
 async def test_a_chat_that_loses_the_database_mid_turn_ends_with_an_error_then_done(
-    postgres: Postgres, tmp_path: Path
+    postgres: TempPostgres, tmp_path: Path
 ) -> None:
     settings = Settings(
         _env_file=None,
-        database_url=postgres.embedded.url(DATABASE),
+        database_url=postgres.url(DATABASE).render_as_string(hide_password=False),
         data_dir=tmp_path,
         jwt_secret="x" * 40,
         llm="offline",

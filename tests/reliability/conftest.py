@@ -6,9 +6,7 @@ recovery). App servers are separate `dyno serve` processes on free 127.0.0.1 por
 offline model, "today" pinned and login limits out of the way. Teardown always kills what was
 started, whatever the test did.
 
-Building blocks for other suites:
-- `TempPostgres`: `start()`, `stop()`, `kill()` (postmaster and backends, SIGKILL), `url()`.
-- `AppServer`: `start()`, `wait_ready()`, `kill()` (SIGKILL), `stop()` (SIGTERM, then SIGKILL).
+The processes come from `tests/servers.py` (`TempPostgres`, `AppServer`); here:
 - `running_lab(n)`: a migrated database with the demo loaded and `n` ready servers; the `lab`
   fixture is one shared by this package's suites.
 - `figures` fixture: lines a suite wants in the CI log (printed in the terminal summary).
@@ -17,177 +15,45 @@ Building blocks for other suites:
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-import psutil
-import psycopg
 import pytest
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 
 from dyno_agent.db import migrate
-from dyno_agent.db.embedded import EmbeddedPostgres, ensure_database, start_embedded
+from dyno_agent.db.embedded import ensure_database
 from dyno_agent.db.engine import make_engine, make_session_factory
 from dyno_agent.demo import load_demo
 from dyno_agent.scheduling import clock
 from tests.conftest import TODAY
+from tests.servers import AppServer, TempPostgres, server_env
 
 DATABASE = "dyno"
 SERVERS = 3  # app server processes on the one database
 SECRET = "reliability-secret-" + "x" * 32
 POOL_SIZE = 8  # per server: the engine may open 2x this, the checkpointer this many more
 MAX_CONNECTIONS = 300
-STARTUP_TIMEOUT_S = 180  # importing the app takes seconds on a busy 2-core machine
-DYNO = Path(sys.executable).with_name("dyno")
 
 _figures: list[str] = []
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class TempPostgres:
-    """An embedded PostgreSQL whose data lives in `pgdata`; it can be killed and started again."""
-
-    pgdata: Path
-    embedded: EmbeddedPostgres | None = None
-
-    def start(self) -> None:
-        """Start on `pgdata` (initialising it the first time; after a crash it recovers)."""
-        if self.embedded is not None:
-            self.embedded.server.cleanup()  # forget the old handle so a new postmaster starts
-        self.embedded = start_embedded(self.pgdata)
-
-    def stop(self) -> None:
-        """Clean shutdown (pg_ctl stop)."""
-        if self.embedded is not None:
-            self.embedded.server.cleanup()
-            self.embedded = None
-
-    @property
-    def postmaster_pid(self) -> int:
-        assert self.embedded is not None, "the server is not started"
-        pid = self.embedded.server.get_pid()
-        assert pid is not None
-        return int(pid)
-
-    def kill(self, grace_s: float = 10.0) -> None:
-        """`kill -9` the postmaster; backends that outlive it `grace_s` are killed too."""
-        postmaster = psutil.Process(self.postmaster_pid)
-        backends = postmaster.children(recursive=True)
-        postmaster.send_signal(signal.SIGKILL)
-        _, alive = psutil.wait_procs([postmaster, *backends], timeout=grace_s)
-        for process in alive:
-            process.kill()
-        psutil.wait_procs(alive, timeout=grace_s)
-
-    def configure(self, **settings: object) -> None:
-        """ALTER SYSTEM the settings, then restart so that every one applies."""
-        with psycopg.connect(self.admin_conninfo(), autocommit=True) as conn:
-            for name, value in settings.items():
-                conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
-        self.stop()
-        self.start()
-
-    def url(self, database: str = DATABASE) -> URL:
-        assert self.embedded is not None, "the server is not started"
-        return make_url(self.embedded.url(database))
-
-    def admin_conninfo(self) -> str:
-        assert self.embedded is not None, "the server is not started"
-        return self.embedded.admin_conninfo()
-
-
-@dataclass
-class AppServer:
-    """One `dyno serve` process on a fixed loopback port."""
-
-    env: dict[str, str]
-    log: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        command = [str(DYNO), "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(
-                command, env=self.env, stdout=out, stderr=subprocess.STDOUT
-            )
-
-    def wait_ready(self, timeout_s: float = STARTUP_TIMEOUT_S) -> None:
-        """Poll /health/ready until it answers 200; fail with the server's log otherwise."""
-        assert self.process is not None
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server on {self.port} exited early:\n{self.log_text()}")
-            try:
-                if httpx.get(f"{self.base_url}/health/ready", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"server on {self.port} was not ready in time:\n{self.log_text()}")
-
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def kill(self) -> None:
-        """`kill -9`: no shutdown, in-flight requests are cut."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
-    def stop(self, timeout_s: float = 15) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            self.kill()
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
-
-
-def server_env(database_url: URL, data_dir: Path, **overrides: str) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url.render_as_string(hide_password=False),
-        "DYNO_DATA_DIR": str(data_dir),
-        "DYNO_JWT_SECRET": SECRET,
-        "DYNO_TODAY": TODAY.isoformat(),
-        "DYNO_LLM": "offline",
-        "DYNO_DB_POOL_SIZE": str(POOL_SIZE),
-        "DYNO_LOGIN_RATE_LIMIT": "100000/minute",
-        "DYNO_CHAT_RATE_LIMIT": "100000/minute",
-        "DYNO_LOG_LEVEL": "warning",
-    }
-    for key in ("GOOGLE_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OLLAMA_HOST"):
-        env.pop(key, None)
-    env.update(overrides)
-    return env
+def _server_env(database_url: URL, data_dir: Path, **overrides: str) -> dict[str, str]:
+    return server_env(
+        database_url,
+        data_dir,
+        DYNO_JWT_SECRET=SECRET,
+        DYNO_TODAY=TODAY.isoformat(),
+        DYNO_DB_POOL_SIZE=str(POOL_SIZE),
+        # The storms check correctness, not capacity: 200 clients queue for 16 connections per
+        # server on 2 busy cores, so a request waits for one rather than being turned away (503).
+        DYNO_DB_POOL_TIMEOUT_S="60",
+        **overrides,
+    )
 
 
 @dataclass
@@ -207,7 +73,7 @@ class Lab:
         return self.database_url.set(drivername="postgresql").render_as_string(hide_password=False)
 
     def urls(self) -> list[str]:
-        return [server.base_url for server in self.servers if server.running]
+        return [server.base_url for server in self.servers if server.alive]
 
     def spawn(self, count: int, **env: str) -> list[AppServer]:
         """Start `count` more servers at once and wait until each is ready."""
@@ -215,7 +81,7 @@ class Lab:
         for _ in range(count):
             log = self.root / f"server-{self._started}.log"
             new.append(
-                AppServer(env=server_env(self.database_url, self.root / "data", **env), log=log)
+                AppServer(env=_server_env(self.database_url, self.root / "data", **env), log=log)
             )
             self._started += 1
         self.servers.extend(new)
@@ -235,6 +101,12 @@ class Lab:
     def stop_servers(self) -> None:
         for server in self.servers:
             server.stop()
+
+    def server_errors(self) -> str:
+        """The unhandled errors every server of this lab logged so far (for failure messages)."""
+        logs = sorted(self.root.glob("server-*.log"))
+        texts = (log.read_text(errors="replace") for log in logs)
+        return "\n".join(line for text in texts for line in text.splitlines() if "Error" in line)
 
     def kill_everything(self) -> None:
         for server in self.servers:

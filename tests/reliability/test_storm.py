@@ -40,7 +40,7 @@ async def test_a_storm_on_three_servers_keeps_every_invariant_and_every_answer(
     figures.extend(result.lines("storm audit"))
     figures.extend(f"  example: {line}" for line in result.examples)
 
-    assert all(server.running for server in servers), "a server process died during the storm"
+    assert all(server.alive for server in servers), "a server process died during the storm"
     assert all(op.http_status and op.http_status < 500 for op in ledger.ops if op.done), (
         ledger.summary()
     )

@@ -7,12 +7,7 @@ CI (CI=true), where that is a failure.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +18,7 @@ from sqlalchemy.engine import URL
 
 from dyno_agent.db.embedded import drop_database
 from tests.conftest import TODAY, create_scratch_database
+from tests.servers import AppServer, require_binary, server_env
 from tests.web.pages import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -40,21 +36,6 @@ ENGINEER = "engineer@demo.local"
 MANAGER = "manager@demo.local"
 ADMIN = "admin@demo.local"
 SECRET = "web-tests-secret-" + "x" * 32
-STARTUP_TIMEOUT_S = 90
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"{CHROMIUM} is missing in CI: install it with `apt-get install -y chromium`.")
-    pytest.skip(f"browser tests need {CHROMIUM} (apt-get install chromium); CI is not set")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -79,54 +60,20 @@ class LiveServer:
 
 @pytest.fixture(scope="module")
 def live_server(server_url: URL) -> Iterator[LiveServer]:
-    _require_chromium()
+    require_binary(CHROMIUM, "chromium")
     url, admin = create_scratch_database(server_url, "dyno_web")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url.render_as_string(hide_password=False),
-        "DYNO_JWT_SECRET": SECRET,
-        "DYNO_LLM": "offline",
-        "DYNO_LOGIN_RATE_LIMIT": "1000/minute",
-        "DYNO_CHAT_RATE_LIMIT": "1000/minute",
-        "DYNO_LOG_LEVEL": "warning",
-    }
-    for key in ("GOOGLE_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OLLAMA_HOST"):
-        env.pop(key, None)
-    dyno = Path(sys.executable).with_name("dyno")
-    command = [str(dyno), "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--today", TODAY.isoformat()]
-    with tempfile.TemporaryDirectory(prefix="dyno-web-") as data_dir:
-        env["DYNO_DATA_DIR"] = data_dir
-        log = Path(data_dir) / "server.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_ready(base_url, process, log)
-            yield LiveServer(base_url)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            drop_database(admin, url.database or "")
-
-
-def _wait_until_ready(base_url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited early:\n{log.read_text(errors='replace')}")
-        try:
-            if httpx.get(f"{base_url}/health/ready", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"the server did not start in time:\n{log.read_text(errors='replace')}")
+    try:
+        with tempfile.TemporaryDirectory(prefix="dyno-web-") as data_dir:
+            env = server_env(url, data_dir, DYNO_JWT_SECRET=SECRET)
+            server = AppServer(
+                env=env,
+                log=Path(data_dir) / "server.log",
+                args=["--demo", "--today", TODAY.isoformat()],
+            )
+            with server.running():
+                yield LiveServer(server.base_url)
+    finally:
+        drop_database(admin, url.database or "")
 
 
 @pytest.fixture(scope="module")
