@@ -21,6 +21,7 @@ from dyno_agent.db.engine import make_engine, make_session_factory
 from dyno_agent.db.errors import sqlstate, translate
 from dyno_agent.db.url import Database, open_database
 from dyno_agent.errors import DomainError, InvalidInput
+from dyno_agent.inputs import parse_day
 
 T = TypeVar("T")
 
@@ -32,9 +33,9 @@ CLI_ACTOR = Actor.system(Channel.cli)
 
 def parse_date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD.") from None
+        return parse_day(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 def apply_today(today: dt.date | None) -> None:
