@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -19,6 +19,7 @@ from dyno_agent.conversations import router as conversations_router
 from dyno_agent.db.engine import make_engine, make_session_factory
 from dyno_agent.db.timeouts import DatabaseTimeouts
 from dyno_agent.db.url import open_database
+from dyno_agent.inputs import reject_nul_params
 from dyno_agent.scheduling.api import (
     allocations,
     availability,
@@ -34,7 +35,11 @@ API_PREFIX = "/api/v1"
 
 
 def api_router() -> APIRouter:
-    router = APIRouter(prefix=API_PREFIX)
+    router = APIRouter(
+        prefix=API_PREFIX,
+        dependencies=[Depends(reject_nul_params)],
+        responses=errors.ERROR_RESPONSES,
+    )
     router.include_router(auth_router.router)
     router.include_router(auth_router.users_router)
     for module in (vehicles, dynos, maintenance, availability, allocations, reports):

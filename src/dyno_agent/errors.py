@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -151,6 +152,26 @@ class ServiceUnavailable(DomainError):
 
 class DatabaseUnavailable(ServiceUnavailable):
     code = "database_unavailable"
+
+
+# The body of every error response, for the OpenAPI document ------------------------------------
+class ErrorBody(BaseModel):
+    error: str = Field(description="A stable code, e.g. `validation_error`, `no_capacity`.")
+    message: str = Field(description="What went wrong, for people.")
+    details: dict[str, Any] = Field(description="Structured facts, e.g. the invalid fields.")
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "Not signed in, or the token is invalid or expired."},
+    403: {"model": ErrorBody, "description": "The user's role does not allow this."},
+    404: {"model": ErrorBody, "description": "No such resource (or not yours)."},
+    409: {"model": ErrorBody, "description": "Refused: conflicts with existing data or state."},
+    422: {"model": ErrorBody, "description": "Invalid input; `details.errors` lists the fields."},
+    503: {
+        "model": ErrorBody,
+        "description": "The database is down or not answering; `Retry-After` says when to retry.",
+    },
+}
 
 
 # Rendering ---------------------------------------------------------------------------------------

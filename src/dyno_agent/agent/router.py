@@ -7,24 +7,25 @@ import uuid
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from sse_starlette import EventSourceResponse
 
 from dyno_agent.agent.runner import ChatService, Turn
 from dyno_agent.deps import CurrentUser
+from dyno_agent.inputs import InputModel
 
 router = APIRouter(prefix="/chat", tags=["chat"])
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
-class ChatRequest(BaseModel):
+class ChatRequest(InputModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     message: str = Field(min_length=1, max_length=4000, examples=["What's on MPG 3 next week?"])
     conversation_id: uuid.UUID | None = None
 
 
-class ResumeRequest(BaseModel):
+class ResumeRequest(InputModel):
     model_config = ConfigDict(extra="forbid")
 
     approve: bool

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from dyno_agent.auth.models import Role
 from dyno_agent.auth.service import check_password, clean_name, normalise_email
+from dyno_agent.inputs import InputModel
 
 
 def _role_text(value: object) -> object:
@@ -22,7 +23,7 @@ FullName = Annotated[str | None, Field(max_length=120), AfterValidator(clean_nam
 RoleIn = Annotated[Role, BeforeValidator(_role_text)]
 
 
-class _Body(BaseModel):
+class _Body(InputModel):
     model_config = ConfigDict(extra="forbid")
 
 

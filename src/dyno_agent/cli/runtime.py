@@ -25,6 +25,7 @@ from dyno_agent.db.engine import make_engine, make_session_factory
 from dyno_agent.db.errors import sqlstate, translate
 from dyno_agent.db.url import Database, open_database
 from dyno_agent.errors import DomainError, InvalidInput, PermissionDenied, UserNotFound
+from dyno_agent.inputs import parse_day
 
 T = TypeVar("T")
 
@@ -37,9 +38,9 @@ _acting_as: str | None = None  # the global `--as EMAIL` of this invocation
 
 def parse_date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD.") from None
+        return parse_day(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 def apply_today(today: dt.date | None) -> None:

@@ -45,6 +45,8 @@ _BY_CONSTRAINT: dict[str, Callable[[], DomainError]] = {
     "uq_dyno_rule": lambda: AlreadyExists("This dyno already has that rule."),
 }
 
+NUL_REFUSED = "cannot contain NUL (0x00) bytes"
+
 
 def constraint_name(error: DBAPIError) -> str | None:
     diag = getattr(error.orig, "diag", None)
@@ -117,6 +119,8 @@ def _unavailable(cause: BaseException) -> DatabaseUnavailable:
 
 def translate(error: DBAPIError) -> DomainError | None:
     """The domain error for a constraint violation, or None for anything else."""
+    if NUL_REFUSED in str(error.orig):  # psycopg refuses it; a NUL that got past inputs.py
+        return InvalidInput("Text may not contain NUL (\\x00) characters.")
     name = constraint_name(error)
     if name in _BY_CONSTRAINT:
         return _BY_CONSTRAINT[name]()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from dyno_agent.config import get_settings
 from dyno_agent.errors import InvalidInput
+from dyno_agent.inputs import MAX_DATE, MIN_DATE, RANGE_MESSAGE
 from dyno_agent.scheduling import clock
 
 
@@ -35,6 +36,9 @@ def booking_window(
     allow_past: bool = False,
 ) -> Window:
     """A validated window from a start and either a day count or an inclusive end date."""
+    for name, day in (("start_date", start_date), ("end_date", end_date)):
+        if day is not None and not MIN_DATE <= day <= MAX_DATE:
+            raise InvalidInput(f"{name} {RANGE_MESSAGE}.", field=name, value=day.isoformat())
     if days is None and end_date is None:
         raise InvalidInput("Give days_to_complete or end_date.", field="days_to_complete")
     if days is not None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
 from dyno_agent.deps import ActorDep, CurrentUser, SessionDep
+from dyno_agent.inputs import Day
 from dyno_agent.pagination import Page, PageParams
 from dyno_agent.scheduling import allocations, booking
 from dyno_agent.scheduling.allocations import AllocationFilter
@@ -37,10 +37,8 @@ async def list_allocations(
     vin: Annotated[str | None, Query(max_length=20)] = None,
     test_type: Annotated[str | None, Query(max_length=80)] = None,
     created_by: Annotated[int | None, Query(ge=1)] = None,
-    start_date: Annotated[dt.date | None, Query(description="Ending on or after this day.")] = None,
-    end_date: Annotated[
-        dt.date | None, Query(description="Starting on or before this day.")
-    ] = None,
+    start_date: Annotated[Day | None, Query(description="Ending on or after this day.")] = None,
+    end_date: Annotated[Day | None, Query(description="Starting on or before this day.")] = None,
 ) -> Page[AllocationRead]:
     """Allocations, filtered and paginated, ordered by start date."""
     filters = AllocationFilter(

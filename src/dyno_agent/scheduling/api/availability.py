@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from dyno_agent.deps import CurrentUser, SessionDep
+from dyno_agent.inputs import Day
 from dyno_agent.scheduling.availability import find_available_dynos
 from dyno_agent.scheduling.schemas.availability import AvailabilityRead
 from dyno_agent.scheduling.vocab import MAX_WEIGHT_LBS
@@ -19,8 +19,8 @@ router = APIRouter(tags=["availability"])
 async def get_availability(
     session: SessionDep,
     _: CurrentUser,
-    start_date: dt.date,
-    end_date: dt.date,
+    start_date: Day,
+    end_date: Day,
     test_type: Annotated[str, Query(min_length=1, max_length=80)],
     drive_type: Annotated[str, Query(min_length=1, max_length=20)],
     weight_lbs: Annotated[int | None, Query(ge=1, le=MAX_WEIGHT_LBS)] = None,

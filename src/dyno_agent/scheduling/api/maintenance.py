@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, status
 
 from dyno_agent.deps import CurrentUser, PowerUser, SessionDep
+from dyno_agent.inputs import Day
 from dyno_agent.scheduling import maintenance
 from dyno_agent.scheduling.schemas.maintenance import (
     MaintenanceCreate,
@@ -22,8 +21,8 @@ async def list_maintenance(
     session: SessionDep,
     _: CurrentUser,
     dyno_id: int | None = None,
-    start_date: dt.date | None = None,
-    end_date: dt.date | None = None,
+    start_date: Day | None = None,
+    end_date: Day | None = None,
 ) -> list[MaintenanceRead]:
     """Maintenance windows touching the given days, optionally of one dyno."""
     rows = await maintenance.list_maintenance(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter
 
 from dyno_agent.deps import CurrentUser, SessionDep
+from dyno_agent.inputs import Day
 from dyno_agent.scheduling import reports
 from dyno_agent.scheduling.schemas.allocations import DynoBrief
 from dyno_agent.scheduling.schemas.reports import (
@@ -23,8 +22,8 @@ router = APIRouter(tags=["reports"])
 async def get_conflicts(
     session: SessionDep,
     _: CurrentUser,
-    start_date: dt.date | None = None,
-    end_date: dt.date | None = None,
+    start_date: Day | None = None,
+    end_date: Day | None = None,
 ) -> list[ConflictRead]:
     """Open allocations in conflict: overlaps, maintenance, dyno state or rules, unplaced."""
     items = await reports.detect_conflicts(session, start_date, end_date)
@@ -33,7 +32,7 @@ async def get_conflicts(
 
 @router.get("/reports/maintenance", response_model=list[DynoDayStatusRead])
 async def get_maintenance_check(
-    session: SessionDep, _: CurrentUser, on_date: dt.date | None = None
+    session: SessionDep, _: CurrentUser, on_date: Day | None = None
 ) -> list[DynoDayStatusRead]:
     """Each dyno's state on a day (default today): available, disabled, outside, maintenance."""
     rows = await reports.maintenance_check(session, on_date)
@@ -47,8 +46,8 @@ async def get_maintenance_check(
 async def get_counts(
     session: SessionDep,
     _: CurrentUser,
-    start_date: dt.date | None = None,
-    end_date: dt.date | None = None,
+    start_date: Day | None = None,
+    end_date: Day | None = None,
 ) -> CountsRead:
     """Allocation counts by status and by test type, optionally for a date range."""
     result = await reports.counts(session, start_date, end_date)
@@ -64,8 +63,8 @@ async def get_counts(
 async def get_utilization(
     session: SessionDep,
     _: CurrentUser,
-    start_date: dt.date | None = None,
-    end_date: dt.date | None = None,
+    start_date: Day | None = None,
+    end_date: Day | None = None,
 ) -> UtilizationRead:
     """Booked days / available days per dyno (default: the 28 days from today)."""
     return UtilizationRead.of(await reports.utilization_report(session, start_date, end_date))

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from dyno_agent.inputs import Day, InputModel
 from dyno_agent.scheduling import vocab
 from dyno_agent.scheduling.models import AllocationStatus
 
@@ -15,7 +16,7 @@ TestType = Annotated[str, AfterValidator(vocab.normalize_test_type), Field(examp
 Days = Annotated[int, Field(ge=1, le=3650, description="Whole days, the start day included.")]
 
 
-class _VehicleRef(BaseModel):
+class _VehicleRef(InputModel):
     """A vehicle by `vehicle_id` or `vin` (at least one)."""
 
     vehicle_id: int | None = Field(None, ge=1)
@@ -39,7 +40,7 @@ class AutoAllocateCreate(_VehicleRef):
     model_config = _INPUT
 
     test_type: TestType
-    start_date: dt.date
+    start_date: Day
     days_to_complete: Days
     backup: bool = False
     max_backup_days: int = Field(7, ge=0, le=365)
@@ -52,22 +53,22 @@ class AllocationCreate(_VehicleRef):
 
     dyno: int | str = Field(description="Dyno id or name.", examples=["MPG 3"])
     test_type: TestType
-    start_date: dt.date
-    end_date: dt.date | None = None
+    start_date: Day
+    end_date: Day | None = None
     days_to_complete: Days | None = None
 
 
-class RescheduleRequest(BaseModel):
+class RescheduleRequest(InputModel):
     """Move a booking; it keeps its length unless `days_to_complete` is given."""
 
     model_config = _INPUT
 
-    new_start_date: dt.date
+    new_start_date: Day
     days_to_complete: Days | None = None
     dyno: int | str | None = Field(None, description="Move to this dyno (id or name).")
 
 
-class AllocationUpdate(BaseModel):
+class AllocationUpdate(InputModel):
     model_config = _INPUT
 
     status: AllocationStatus

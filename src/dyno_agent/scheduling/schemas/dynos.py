@@ -7,12 +7,13 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dyno_agent.errors import InvalidInput
+from dyno_agent.inputs import Day, InputModel
 from dyno_agent.scheduling import vocab
 
 _INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class RuleIn(BaseModel):
+class RuleIn(InputModel):
     """This dyno may run `test_type` for this drive type and weight class (`any` matches all)."""
 
     model_config = _INPUT
@@ -56,14 +57,14 @@ def check_window(available_from: dt.date | None, available_to: dt.date | None) -
         )
 
 
-class DynoCreate(BaseModel):
+class DynoCreate(InputModel):
     model_config = _INPUT
 
     name: str = Field(min_length=1, max_length=60, examples=["MPG 3"])
     facility: str = Field(min_length=1, max_length=60, examples=["MPG"])
     enabled: bool = True
-    available_from: dt.date | None = Field(None, description="First day it can be booked.")
-    available_to: dt.date | None = Field(None, description="Last day it can be booked.")
+    available_from: Day | None = Field(None, description="First day it can be booked.")
+    available_to: Day | None = Field(None, description="Last day it can be booked.")
     notes: str | None = Field(None, max_length=2000)
     rules: list[RuleIn] = Field(default_factory=list, max_length=500)
 
@@ -73,7 +74,7 @@ class DynoCreate(BaseModel):
         return self
 
 
-class DynoUpdate(BaseModel):
+class DynoUpdate(InputModel):
     """Only the fields sent change; `rules`, when sent, replaces every rule of the dyno."""
 
     model_config = _INPUT
@@ -81,8 +82,8 @@ class DynoUpdate(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=60)
     facility: str | None = Field(None, min_length=1, max_length=60)
     enabled: bool | None = None
-    available_from: dt.date | None = None
-    available_to: dt.date | None = None
+    available_from: Day | None = None
+    available_to: Day | None = None
     notes: str | None = Field(None, max_length=2000)
     rules: list[RuleIn] | None = Field(None, max_length=500)
 

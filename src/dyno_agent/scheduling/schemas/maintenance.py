@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dyno_agent.errors import InvalidInput
+from dyno_agent.inputs import Day, InputModel
 
 _INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -18,11 +19,11 @@ def check_dates(start_date: dt.date | None, end_date: dt.date | None) -> None:
         )
 
 
-class MaintenanceCreate(BaseModel):
+class MaintenanceCreate(InputModel):
     model_config = _INPUT
 
-    start_date: dt.date
-    end_date: dt.date
+    start_date: Day
+    end_date: Day
     reason: str | None = Field(None, max_length=200, examples=["roller bearing service"])
 
     @model_validator(mode="after")
@@ -31,13 +32,13 @@ class MaintenanceCreate(BaseModel):
         return self
 
 
-class MaintenanceUpdate(BaseModel):
+class MaintenanceUpdate(InputModel):
     """Only the fields sent change."""
 
     model_config = _INPUT
 
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
     reason: str | None = Field(None, max_length=200)
 
     @field_validator("start_date", "end_date")

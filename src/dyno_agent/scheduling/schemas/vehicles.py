@@ -7,13 +7,14 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from dyno_agent.inputs import InputModel
 from dyno_agent.scheduling import vocab
 
 Weight = Annotated[int, Field(ge=1, le=vocab.MAX_WEIGHT_LBS, description="Curb weight in lbs.")]
 _INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class VehicleCreate(BaseModel):
+class VehicleCreate(InputModel):
     """A test vehicle; give `weight_lbs` (the class is derived) or `weight_class`, or both."""
 
     model_config = _INPUT
@@ -44,7 +45,7 @@ class VehicleCreate(BaseModel):
         return self
 
 
-class VehicleUpdate(BaseModel):
+class VehicleUpdate(InputModel):
     """Only the fields sent change. `weight_lbs: null` forgets the weight and keeps the class."""
 
     model_config = _INPUT
