@@ -92,6 +92,22 @@ class TestReaderRole:
         assert grants == {(f"{SCHEMA}.{name}", "SELECT") for name in [*TABLES, *VIEWS]}
         assert login is False
 
+    async def test_a_database_user_outside_the_role_gets_a_clear_refusal(self, engine: AsyncEngine):
+        outsider = "dyno_adhoc_outsider"  # roles are cluster-wide: create it once
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{outsider}')"
+                    f" THEN CREATE ROLE {outsider} LOGIN; END IF; END $$"
+                )
+            )
+        other = create_async_engine(engine.url.set(username=outsider))
+        try:
+            with pytest.raises(QueryFailed, match="cannot act as"):
+                await run_query(other, "SELECT 1")
+        finally:
+            await other.dispose()
+
 
 class TestMemoryBounds:
     """The issue's repros, refused before they build anything big."""

@@ -6,12 +6,14 @@ import asyncio
 import datetime as dt
 
 import psycopg
+import pytest
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from dyno_agent import errors
 from dyno_agent.auth.actor import Actor, Channel
 from dyno_agent.db.engine import make_session_factory
+from dyno_agent.db.errors import unavailable
 from dyno_agent.db.url import libpq_conninfo
 from dyno_agent.scheduling import booking
 from dyno_agent.scheduling.availability import Need, Search
@@ -173,3 +175,34 @@ async def test_a_refreshed_search_sees_a_booking_moved_after_it_was_read(committ
         await search.reload(refresh=True)
         assert [d.id for d in search.evaluate(Window(START, START)).free] == [second.id]
         assert [d.id for d in search.evaluate(Window(later, later)).free] == [first.id, second.id]
+
+
+async def test_a_move_that_loses_its_connection_fails_as_an_outage_not_a_bug(
+    committed: AsyncEngine,
+):
+    """The backend dies as the move's UPDATE goes out: the error says the database is gone
+    (503 at the API), instead of a follow-up error from touching the dead connection (500)."""
+    factory = make_session_factory(committed)
+    async with factory() as session, session.begin():
+        dyno = await make_dyno(session, "Brake 1")
+        booked = await make_allocation(
+            session, await make_vehicle(session), dyno, START, START + dt.timedelta(days=1)
+        )
+
+    async with factory() as session:
+        connection = await session.connection()
+        backend = (await session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+
+        def kill_backend(conn, cursor, statement, *_):  # type: ignore[no-untyped-def]
+            if statement.startswith("UPDATE allocations"):
+                with psycopg.connect(libpq_conninfo(committed.url), autocommit=True) as other:
+                    other.execute("SELECT pg_terminate_backend(%s)", (backend,))
+                    other.execute("SELECT pg_sleep(0.2)")  # let it go before the UPDATE is sent
+
+        event.listen(connection.sync_connection, "before_cursor_execute", kill_backend)
+        with pytest.raises(Exception) as caught:
+            await booking.reschedule_allocation(
+                session, ACTOR, booked.id, START + dt.timedelta(days=7)
+            )
+        await session.rollback()
+    assert unavailable(caught.value) is not None, repr(caught.value)

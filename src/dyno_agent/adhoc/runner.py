@@ -223,6 +223,8 @@ async def _set_role(conn: AsyncConnection) -> None:
     try:
         await conn.exec_driver_sql(f"SET LOCAL ROLE {READER_ROLE}")
     except DBAPIError as exc:
+        if sqlstate(exc) not in ("42501", "22023"):  # not a missing membership or role
+            raise
         raise QueryFailed(
             f"Ad-hoc queries are not available: the database user cannot act as {READER_ROLE} "
             "(run the migrations; the application's database user must be a member of it).",

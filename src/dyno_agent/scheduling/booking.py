@@ -255,10 +255,11 @@ async def reschedule_allocation(
                 allocation.status = AllocationStatus.scheduled.value
             await session.flush()
     except DBAPIError as exc:
-        await session.refresh(allocation)
-        if constraint_name(exc) is None:
+        name = constraint_name(exc)
+        if name is None:  # not a lost race: the connection may be gone, so touch nothing more
             raise (translate(exc) or exc) from None
-        raise _race_error(constraint_name(exc), target, vehicle) from None
+        await session.refresh(allocation)  # undo the move on the object, as in the database
+        raise _race_error(name, target, vehicle) from None
     allocation.dyno = target
     return allocation
 
