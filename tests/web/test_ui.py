@@ -522,10 +522,9 @@ class TestScheduleAndReports:
         expect(page.locator(".tl-group")).to_have_text(["VTS"])
         expect(page.locator(".tl-row")).to_have_count(3)
         page.get_by_label("Test type").select_option("brake")
-        types = page.locator(".bar").evaluate_all(
-            "bars => [...new Set(bars.map(b => b.getAttribute('aria-label').split(',')[0]))]"
-        )
-        assert types and all(t.endswith(": brake") for t in types)
+        # expect() retries until the timeline has redrawn with the filter applied
+        expect(page.locator('.bar:not([aria-label*=": brake,"])')).to_have_count(0)
+        expect(page.locator('.bar[aria-label*=": brake,"]')).not_to_have_count(0)
         expect(page.locator(".tl-maint")).not_to_have_count(0)
 
     def test_reports_chart_utilisation_and_counts(self, page: Page) -> None:
