@@ -56,8 +56,10 @@ def test_show_and_list_print_one_line_per_request_and_filter(dyno_demo: Dyno):
     listed = dyno_demo("requests", "list")
     assert listed.exit_code == 0, listed.output
     assert listed.stdout.strip().endswith("2 of 2 test request(s).")
-    filtered = dyno_demo("requests", "list", "--vin", vin.lower(), "--min-priority", "5", "--json")
-    assert [r["id"] for r in json.loads(filtered.stdout)] == [b["id"]]
+    by_vin = dyno_demo("requests", "list", "--vin", vin.lower(), "--json")
+    assert [r["id"] for r in json.loads(by_vin.stdout)] == [b["id"]]
+    by_priority = dyno_demo("requests", "list", "--min-priority", "5", "--json")
+    assert [r["id"] for r in json.loads(by_priority.stdout)] == [b["id"]]
     by_step = dyno_demo("requests", "list", "--step", "5k - 75k", "--json")
     assert [r["id"] for r in json.loads(by_step.stdout)] == [b["id"]]
 
