@@ -8,6 +8,7 @@
 - `step_from_miles`/`step_to_miles` hold a mileage range step ("0K-5K" -> 0, 5000); a vehicle's
   steps run in that order. Steps that are labels (a program name) have none.
 - Every change is written to `audit_log` by the generic `audit_row()` trigger of migration 0005.
+- `reporting.test_requests` shows the table to the agent's ad-hoc queries (as in migration 0004).
 
 Revision ID: 0007
 Revises: 0006
@@ -23,6 +24,15 @@ revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+# Written out (not `*`), like migration 0004's views; `adhoc/views.py` describes the same columns.
+REPORTING_VIEW = (
+    "CREATE VIEW reporting.test_requests AS SELECT id, vehicle_id, test_type, mileage_step,"
+    " step_from_miles, step_to_miles, days, earliest_start, desired_start, priority, status,"
+    " allocation_id, source_file, source_sheet, source_row, notes, created_by, created_at,"
+    " updated_at FROM public.test_requests"
+)
 
 
 def upgrade() -> None:
@@ -114,11 +124,15 @@ def upgrade() -> None:
             FOR EACH ROW EXECUTE FUNCTION audit_row();
         """
     )
+    op.execute(REPORTING_VIEW)
+    op.execute("REVOKE ALL ON reporting.test_requests FROM PUBLIC")
+    op.execute("GRANT SELECT ON reporting.test_requests TO dyno_adhoc_reader")
 
 
 def downgrade() -> None:
     op.execute(
         """
+        DROP VIEW reporting.test_requests;
         DROP TRIGGER test_requests_audit ON test_requests;
         DROP TRIGGER test_requests_check_transition ON test_requests;
         DROP FUNCTION test_requests_check_transition();
