@@ -63,6 +63,11 @@ class ConversationNotFound(NotFound):
     code = "conversation_not_found"
 
 
+class TestRequestNotFound(NotFound):
+    __test__ = False  # not a pytest test class despite the name
+    code = "test_request_not_found"
+
+
 # 409 ---------------------------------------------------------------------------------------------
 class Conflict(DomainError):
     code = "conflict"

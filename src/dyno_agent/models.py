@@ -3,6 +3,7 @@
 from dyno_agent.audit.models import AuditEntry
 from dyno_agent.auth.models import User
 from dyno_agent.conversations.models import Conversation, ConversationMessage
+from dyno_agent.requests.models import TestRequest
 from dyno_agent.scheduling.models import (
     Allocation,
     AllocationEvent,
@@ -23,6 +24,7 @@ __all__ = [
     "Dyno",
     "DynoRule",
     "MaintenanceWindow",
+    "TestRequest",
     "User",
     "Vehicle",
 ]

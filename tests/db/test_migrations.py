@@ -56,3 +56,37 @@ def test_upgrade_on_empty_database_matches_models_and_downgrade_empties_it(serve
     finally:
         engine.dispose()
         drop_database(admin, url.database or "")
+
+
+def test_test_requests_migration_goes_down_to_0006_and_up_again_with_its_triggers(
+    server_url: URL,
+):
+    url, admin = create_scratch_database(server_url, "dyno_migrations_0007")
+    engine = create_engine(url, poolclass=pool.NullPool)
+    triggers = (
+        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+        " AND tgrelid = 'test_requests'::regclass ORDER BY tgname"
+    )
+    try:
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            assert [r[0] for r in conn.execute(text(triggers))] == [
+                "test_requests_audit",
+                "test_requests_check_transition",
+            ]
+
+        migrate.downgrade(url, "0006")
+        with engine.connect() as conn:
+            assert "test_requests" not in inspect(conn).get_table_names()
+            leftover = conn.execute(
+                text("SELECT count(*) FROM pg_proc WHERE proname LIKE 'test_requests_%'")
+            ).scalar_one()
+            assert leftover == 0
+            assert "audit_log" in inspect(conn).get_table_names()
+
+        migrate.upgrade(url)
+        with engine.connect() as conn:
+            assert len(list(conn.execute(text(triggers)))) == 2
+    finally:
+        engine.dispose()
+        drop_database(admin, url.database or "")

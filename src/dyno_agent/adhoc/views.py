@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import NullType
 
 from dyno_agent.auth import models as _users  # noqa: F401  (allocations.created_by's target)
+from dyno_agent.requests.models import TestRequest
 from dyno_agent.scheduling.models import Allocation, Dyno, DynoRule, MaintenanceWindow, Vehicle
 
 SCHEMA = "reporting"
@@ -24,7 +25,7 @@ _TABLES: dict[str, Table] = {
     table.name: table
     for table in (
         Vehicle.__table__, Dyno.__table__, DynoRule.__table__, MaintenanceWindow.__table__,
-        Allocation.__table__,
+        Allocation.__table__, TestRequest.__table__,
     )
     if isinstance(table, Table)
 }  # fmt: skip
@@ -45,6 +46,12 @@ TABLES: dict[str, tuple[str, ...]] = {
     "allocations": (
         "id", "vehicle_id", "dyno_id", "test_type", "start_date", "end_date", "status", "notes",
         "created_by", "created_at", "updated_at",
+    ),
+    "test_requests": (
+        "id", "vehicle_id", "test_type", "mileage_step", "step_from_miles", "step_to_miles",
+        "days", "earliest_start", "desired_start", "priority", "status", "allocation_id",
+        "source_file", "source_sheet", "source_row", "notes", "created_by", "created_at",
+        "updated_at",
     ),
 }  # fmt: skip
 

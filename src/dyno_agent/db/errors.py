@@ -43,6 +43,12 @@ _BY_CONSTRAINT: dict[str, Callable[[], DomainError]] = {
     "uq_dynos_name": lambda: AlreadyExists("A dyno with this name already exists."),
     "uq_users_email": lambda: AlreadyExists("A user with this email already exists."),
     "uq_dyno_rule": lambda: AlreadyExists("This dyno already has that rule."),
+    "uq_test_requests_key": lambda: AlreadyExists(
+        "The vehicle already has a request for this test and mileage step."
+    ),
+    "ck_test_requests_status_transition": lambda: InvalidTransition(
+        "That test request status change is not allowed."
+    ),
 }
 
 NUL_REFUSED = "cannot contain NUL (0x00) bytes"

@@ -1,0 +1,1 @@
+"""Test requests: demand for a dyno test that is not booked yet."""
