@@ -30,3 +30,11 @@ def test_the_pool_only_two_dynos_serve_is_the_tightest_and_says_what_it_is_asked
 
 def test_no_pool_when_no_request_can_run():
     assert tightest_pool(lab([request(1, 2, test="evap")], [Dyno(1, "D1")])) is None
+
+
+def test_with_the_desired_anchor_capacity_runs_to_the_last_desired_start_plus_the_horizon():
+    requests = [request(1, 5, desired=10), request(2, 5, desired=40)]
+    problem = lab(requests, [Dyno(1, "D1")], horizon_days=30, horizon_anchor="desired")
+    pool = tightest_pool(problem)
+    assert pool is not None
+    assert (pool.demand_days, pool.capacity_days) == (10, 70)

@@ -2,7 +2,8 @@
 
 A pool is the set of dynos some requests may use (their compatible dynos). Its demand is the
 dyno-days of every request that can run only inside the pool; its capacity is the free dyno-days of
-its dynos from today to the horizon (commissioning, fixed allocations and maintenance taken out).
+its dynos from today to the horizon (commissioning, fixed allocations and maintenance taken out;
+with the `desired` anchor, to the last desired start plus the horizon).
 The tightest pool is the one with the highest demand / capacity.
 """
 
@@ -68,6 +69,8 @@ def tightest_pool(problem: Problem) -> Pool | None:
 def _free_days(problem: Problem, dyno_id: int) -> int:
     dyno = problem.dyno_by_id[dyno_id]
     first, last = 0, problem.horizon_days  # [first, last)
+    if problem.horizon_anchor == "desired":
+        last += max((max(problem.day(r.desired_start), 0) for r in problem.requests), default=0)
     if dyno.available_from is not None:
         first = max(first, problem.day(dyno.available_from))
     if dyno.available_to is not None:

@@ -42,10 +42,15 @@ class _Model:
     on: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     late: dict[int, cp_model.IntVar] = field(default_factory=dict)
     terms: dict[str, list[tuple[int, cp_model.IntVar]]] = field(default_factory=dict)
+    offsets: dict[str, int] = field(default_factory=dict)
 
-    def objective(self, name: str) -> cp_model.LinearExpr:
+    def objective(self, name: str) -> cp_model.LinearExprT:
         terms = self.terms[name]
-        return cp_model.LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
+        expr = cp_model.LinearExpr.weighted_sum([v for _, v in terms], [c for c, _ in terms])
+        return expr + self.offsets.get(name, 0)
+
+    def evaluate(self, name: str, values: dict[cp_model.IntVar, int]) -> int:
+        return self.offsets.get(name, 0) + sum(c * values[v] for c, v in self.terms[name])
 
 
 def solve(
@@ -75,6 +80,11 @@ def solve(
     for index, (name, sense) in enumerate(
         (("placed", "max"), ("lateness", "min"), ("pressure", "min"))
     ):
+        if name == "placed" and m.evaluate(name, values) == sum(c for c, _ in m.terms[name]):
+            best = float(m.evaluate(name, values))
+            stages.append(Stage(name, "OPTIMAL", best, best, 0.0))
+            m.model.add(m.objective(name) >= int(best))
+            continue
         left = time_limit_s - (time.perf_counter() - began)
         budget = max(0.05, left * _STAGE_SHARES[index])
         objective = m.objective(name)
@@ -97,11 +107,11 @@ def solve(
             best, bound = solver.objective_value, solver.best_objective_bound
         else:
             # Nothing found in time: keep the previous solution (the hint), bound unknown.
-            best = float(_evaluate(m.terms[name], values))
+            best = float(m.evaluate(name, values))
             bound = float(sum(c for c, _ in m.terms[name])) if sense == "max" else 0.0
         stages.append(Stage(name, solver.status_name(status), best, bound, seconds))
         # Lock this objective's value in before optimising the next one.
-        value = _evaluate(m.terms[name], values)
+        value = m.evaluate(name, values)
         m.model.add(objective >= value if sense == "max" else objective <= value)
     return _plan(problem, screened, m, values, tuple(stages), time.perf_counter() - began)
 
@@ -116,6 +126,7 @@ def _build(problem: Problem, screened: Screened) -> _Model:
     placed_terms: list[tuple[int, cp_model.IntVar]] = []
     late_terms: list[tuple[int, cp_model.IntVar]] = []
     pressure_terms: list[tuple[int, cp_model.IntVar]] = []
+    late_offset = 0
     for rid, request in requests.items():
         options = screened.options[rid]
         first, last = screened.first(rid), screened.last(rid)
@@ -142,12 +153,20 @@ def _build(problem: Problem, screened: Screened) -> _Model:
             model.new_optional_fixed_size_interval_var(start, request.days, present, f"v{rid}")
         )
         desired = problem.day(request.desired_start)
-        late = model.new_int_var(0, max(0, last - desired), f"l{rid}")
-        if last > desired:
-            model.add(late >= start - desired).only_enforce_if(present)
-        m.late[rid] = late
+        if first >= desired:
+            # Never early: lateness is (start - first) + (first - desired) when placed; an
+            # unplaced request's free start settles on `first` and costs nothing. Linear in the
+            # start itself, with no enforced constraint.
+            late_terms.append((1, start))
+            late_terms.append((first - desired, present))
+            late_offset -= first
+        else:
+            late = model.new_int_var(0, max(0, last - desired), f"l{rid}")
+            if last > desired:
+                model.add(late >= start - desired).only_enforce_if(present)
+            m.late[rid] = late
+            late_terms.append((1, late))
         placed_terms.append((request.priority, present))
-        late_terms.append((1, late))
     for rid in requests:
         for before in screened.predecessors.get(rid, ()):
             model.add_implication(m.present[rid], m.present[before])
@@ -170,6 +189,7 @@ def _build(problem: Problem, screened: Screened) -> _Model:
         if len(intervals) + len(fixed) > 1:
             model.add_no_overlap(intervals + fixed)
     m.terms = {"placed": placed_terms, "lateness": late_terms, "pressure": pressure_terms}
+    m.offsets = {"lateness": late_offset}
     return m
 
 
@@ -180,15 +200,12 @@ def _values_of(m: _Model, problem: Problem, plan: Plan) -> dict[cp_model.IntVar,
         assignment = plan.assignment(rid)
         values[m.present[rid]] = int(assignment is not None)
         values[start] = problem.day(assignment.start) if assignment else start.proto.domain[0]
-        values[m.late[rid]] = assignment.lateness_days if assignment else 0
+        if rid in m.late:
+            values[m.late[rid]] = assignment.lateness_days if assignment else 0
     for (rid, dyno_id), on in m.on.items():
         assignment = plan.assignment(rid)
         values[on] = int(assignment is not None and assignment.dyno_id == dyno_id)
     return values
-
-
-def _evaluate(terms: list[tuple[int, cp_model.IntVar]], values: dict[cp_model.IntVar, int]) -> int:
-    return sum(coefficient * values[var] for coefficient, var in terms)
 
 
 def _plan(
