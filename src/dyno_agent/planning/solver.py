@@ -181,6 +181,9 @@ def _build(problem: Problem, screened: Screened) -> _Model:
         if len(intervals) + len(fixed) > 1:
             model.add_no_overlap(intervals + fixed)
     for vehicle, intervals in per_vehicle.items():
+        steps = [r.step for r in requests.values() if r.vehicle == vehicle]
+        if len(set(steps)) == len(steps) and vehicle not in vehicle_busy:
+            continue  # distinct steps: the step order already keeps them apart
         fixed = []
         for busy in vehicle_busy.get(vehicle, []):
             a, b = max(problem.day(busy.start), 0), problem.day(busy.end) + 1
