@@ -164,3 +164,12 @@ def test_the_check_finds_overlaps_incompatible_dynos_and_broken_step_order():
     assert "dyno 2 may not run it" in found
     assert "starts before earlier step request 1 ends" in found
     assert "V: request 2 and request 1 overlap" in found
+
+
+def test_identical_dynos_are_pooled_and_each_request_still_gets_a_dyno_of_its_own():
+    busy = [Busy(day(0), day(1), dyno_id=4, label="maintenance")]
+    requests = [request(i, 2) for i in range(1, 6)]
+    plan = planned(lab(requests, [dyno(d) for d in range(1, 5)], busy=busy))
+    assert sorted(d for d, s in starts(plan).values() if s == 0) == [1, 2, 3]
+    assert len({d for d, s in starts(plan).values() if s == 2}) == 2
+    assert plan.total_lateness == 4

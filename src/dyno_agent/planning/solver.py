@@ -41,6 +41,7 @@ class _Model:
     present: dict[int, cp_model.IntVar] = field(default_factory=dict)
     on: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     late: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    groups: dict[int, list[int]] = field(default_factory=dict)  # first dyno id -> members
     terms: dict[str, list[tuple[int, cp_model.IntVar]]] = field(default_factory=dict)
     offsets: dict[str, int] = field(default_factory=dict)
 
@@ -127,19 +128,24 @@ def _build(problem: Problem, screened: Screened) -> _Model:
     late_terms: list[tuple[int, cp_model.IntVar]] = []
     pressure_terms: list[tuple[int, cp_model.IntVar]] = []
     late_offset = 0
+    m.groups = _interchangeable(problem, dyno_busy)
+    group_of = {d: g for g, members in m.groups.items() for d in members}
     for rid, request in requests.items():
-        options = screened.options[rid]
+        # One alternative per group of interchangeable dynos (their options are identical).
+        options = tuple({group_of[o.dyno_id]: o for o in reversed(screened.options[rid])}.values())
+        options = tuple(sorted(options, key=lambda o: o.dyno_id))
         first, last = screened.first(rid), screened.last(rid)
         start = model.new_int_var(first, last, f"s{rid}")
         present = model.new_bool_var(f"x{rid}")
         m.start[rid], m.present[rid] = start, present
         for option in options:
-            on = present if len(options) == 1 else model.new_bool_var(f"x{rid}_{option.dyno_id}")
-            m.on[(rid, option.dyno_id)] = on
+            group = group_of[option.dyno_id]
+            on = present if len(options) == 1 else model.new_bool_var(f"x{rid}_{group}")
+            m.on[(rid, group)] = on
             interval = model.new_optional_fixed_size_interval_var(
                 start, request.days, on, f"i{rid}_{option.dyno_id}"
             )
-            per_dyno.setdefault(option.dyno_id, []).append(interval)
+            per_dyno.setdefault(group, []).append(interval)
             if option.first > first:
                 model.add(start >= option.first).only_enforce_if(on)
             if option.last < last:
@@ -148,7 +154,7 @@ def _build(problem: Problem, screened: Screened) -> _Model:
             if cost:
                 pressure_terms.append((cost * request.days, on))
         if len(options) > 1:
-            model.add(sum(m.on[(rid, o.dyno_id)] for o in options) == present)
+            model.add(sum(m.on[(rid, group_of[o.dyno_id])] for o in options) == present)
         per_vehicle.setdefault(request.vehicle, []).append(
             model.new_optional_fixed_size_interval_var(start, request.days, present, f"v{rid}")
         )
@@ -174,6 +180,9 @@ def _build(problem: Problem, screened: Screened) -> _Model:
                 m.present[rid]
             )
     for dyno_id, intervals in per_dyno.items():
+        if len(m.groups[dyno_id]) > 1:  # identical dynos without fixed spans: a pool of k
+            model.add_cumulative(intervals, [1] * len(intervals), len(m.groups[dyno_id]))
+            continue
         fixed = [
             model.new_fixed_size_interval_var(a, b - a, f"d{dyno_id}@{a}")
             for a, b in dyno_busy.get(dyno_id, [])
@@ -205,9 +214,10 @@ def _values_of(m: _Model, problem: Problem, plan: Plan) -> dict[cp_model.IntVar,
         values[start] = problem.day(assignment.start) if assignment else start.proto.domain[0]
         if rid in m.late:
             values[m.late[rid]] = assignment.lateness_days if assignment else 0
-    for (rid, dyno_id), on in m.on.items():
+    group_of = {d: g for g, members in m.groups.items() for d in members}
+    for (rid, group), on in m.on.items():
         assignment = plan.assignment(rid)
-        values[on] = int(assignment is not None and assignment.dyno_id == dyno_id)
+        values[on] = int(assignment is not None and group_of[assignment.dyno_id] == group)
     return values
 
 
@@ -219,10 +229,11 @@ def _plan(
     stages: tuple[Stage, ...],
     seconds: float,
 ) -> Plan:
-    placed: dict[int, tuple[int, int]] = {}
-    for (rid, dyno_id), on in m.on.items():
+    in_group: dict[int, list[tuple[int, int]]] = {}
+    for (rid, group), on in m.on.items():
         if values[on]:
-            placed[rid] = (dyno_id, values[m.start[rid]])
+            in_group.setdefault(group, []).append((values[m.start[rid]], rid))
+    placed = _assign_dynos(problem, m.groups, in_group)
     unplaced = dict(screened.unplaced)
     for rid in m.start:
         if rid in placed:
@@ -239,3 +250,48 @@ def _plan(
     return build_plan(
         problem, placed, unplaced, "OPTIMAL" if optimal else "FEASIBLE", stages, seconds
     )
+
+
+def _interchangeable(
+    problem: Problem, dyno_busy: dict[int, list[tuple[int, int]]]
+) -> dict[int, list[int]]:
+    """Groups of dynos any plan may swap: same rules, facility and commissioning window, and no
+    fixed spans (a dyno with allocations or maintenance stays on its own). Keyed by the lowest id.
+    A group of k is modelled as one resource of capacity k instead of k disjunctive ones, which
+    removes the symmetry between identical dynos; `_assign_dynos` names the dynos afterwards."""
+    rules: dict[int, set[tuple[str, str, str]]] = {}
+    for rule in problem.rules:
+        rules.setdefault(rule.dyno_id, set()).add(
+            (rule.test_type, rule.drive_type, rule.weight_class)
+        )
+    groups: dict[object, list[int]] = {}
+    for dyno in sorted(problem.dynos, key=lambda d: d.id):
+        key: object = (
+            ("alone", dyno.id)
+            if dyno.id in dyno_busy
+            else (
+                frozenset(rules.get(dyno.id, set())),
+                (dyno.facility or "").strip().casefold(),
+                dyno.enabled,
+                dyno.available_from,
+                dyno.available_to,
+            )
+        )
+        groups.setdefault(key, []).append(dyno.id)
+    return {members[0]: members for members in groups.values()}
+
+
+def _assign_dynos(
+    problem: Problem, groups: dict[int, list[int]], in_group: dict[int, list[tuple[int, int]]]
+) -> dict[int, tuple[int, int]]:
+    """Name a dyno for every request placed in a group: in start order, the lowest-id member
+    free at its start. A pool of k never runs more than k at once, so one is always free."""
+    by_id = {r.id: r for r in problem.requests}
+    placed: dict[int, tuple[int, int]] = {}
+    for group, starts in in_group.items():
+        free_from = {dyno_id: 0 for dyno_id in groups[group]}
+        for start, rid in sorted(starts):
+            dyno_id = next(d for d in groups[group] if free_from[d] <= start)
+            free_from[dyno_id] = start + by_id[rid].days
+            placed[rid] = (dyno_id, start)
+    return placed
