@@ -173,3 +173,15 @@ def test_identical_dynos_are_pooled_and_each_request_still_gets_a_dyno_of_its_ow
     assert sorted(d for d, s in starts(plan).values() if s == 0) == [1, 2, 3]
     assert len({d for d, s in starts(plan).values() if s == 2}) == 2
     assert plan.total_lateness == 4
+
+
+def test_a_later_step_waits_unplaced_while_its_earlier_step_finds_no_room():
+    rules = [Rule(1, "emissions"), Rule(2, "evap")]
+    busy = [Busy(day(0), day(40), dyno_id=2, label="allocation")]
+    requests = [
+        request(1, 3, vehicle="V", step=1, test="evap"),
+        request(2, 3, vehicle="V", step=2),
+    ]
+    plan = planned(lab(requests, [dyno(1), dyno(2)], rules, busy, horizon_days=30))
+    assert plan.reason(1) == "capacity"
+    assert plan.reason(2) == "vehicle_chain"
