@@ -11,6 +11,10 @@ Test types
     `150k mileage`.
 Rule wildcards
     `any` in a rule's drive type or weight class matches every value.
+Vehicle tags
+    The lab's Tag # (`312W028`), stored upper-case with single spaces, up to 40 characters. A tag
+    starting with `TBD` names a vehicle not built yet: such a vehicle is a placeholder keyed
+    `<TBD text>#<n>` (`TBD-2027 P702#3`) and has no tag until the real one is assigned.
 """
 
 from __future__ import annotations
@@ -97,6 +101,55 @@ def normalize_vin(value: str) -> str:
             f"{value!r} is not a VIN: 17 letters and digits, without I, O or Q.", field="vin"
         )
     return vin
+
+
+TAG_MAX_LENGTH = 40
+PLACEHOLDER_KEY_MAX_LENGTH = 80
+_TAG_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9 ._/#-]*$")
+_PLACEHOLDER_TAG = re.compile(r"^TBD\b")
+
+
+def _clean(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip().upper()
+
+
+def is_placeholder_tag(value: str) -> bool:
+    """Whether a Tag # stands for a vehicle not built yet (`TBD-2027 P702`, `TBD - 2027 S650`)."""
+    return bool(_PLACEHOLDER_TAG.match(_clean(value)))
+
+
+def normalize_tag(value: str) -> str:
+    tag = _clean(value)
+    if not tag or len(tag) > TAG_MAX_LENGTH or not _TAG_PATTERN.fullmatch(tag):
+        raise InvalidInput(
+            f"{value!r} is not a tag: 1 to {TAG_MAX_LENGTH} letters, digits, spaces and . _ / # -, "
+            "starting with a letter or digit.",
+            field="tag",
+        )
+    if is_placeholder_tag(tag):
+        raise InvalidInput(
+            f"{value!r} is a placeholder (TBD), not a tag; register the vehicle with a "
+            "placeholder_key and assign its tag when it is built.",
+            field="tag",
+        )
+    return tag
+
+
+def normalize_placeholder_key(value: str) -> str:
+    key = _clean(value)
+    if not key or len(key) > PLACEHOLDER_KEY_MAX_LENGTH or "\x00" in key:
+        raise InvalidInput(
+            f"A placeholder key has 1 to {PLACEHOLDER_KEY_MAX_LENGTH} characters.",
+            field="placeholder_key",
+        )
+    return key
+
+
+def placeholder_key(placeholder_tag: str, occurrence: int) -> str:
+    """The key of the `occurrence`-th (from 1, in sheet order) row carrying this TBD tag."""
+    if occurrence < 1:
+        raise InvalidInput("A placeholder occurrence counts from 1.", field="placeholder_key")
+    return normalize_placeholder_key(f"{_clean(placeholder_tag)}#{occurrence}")
 
 
 def resolve_weight_class(weight_lbs: int | None, weight_class: str | None) -> str:
