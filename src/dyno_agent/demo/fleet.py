@@ -76,7 +76,9 @@ PROGRAMS: tuple[Program, ...] = (
 
 @dataclass(frozen=True)
 class VehicleSpec:
+    tag: str
     vin: str
+    model_year: int
     program: str
     build_id: str
     cert_team: str
@@ -94,18 +96,21 @@ def _powerpack(rng: random.Random, program: Program, weight_lbs: int) -> str:
 
 
 def generate_vehicles(count: int = VEHICLE_COUNT, seed: int = SEED) -> list[VehicleSpec]:
-    """The same `count` vehicles for the same seed, with distinct VINs."""
+    """The same `count` vehicles for the same seed, with distinct VINs and tags 312W001, ...."""
     rng = random.Random(seed)
     vehicles: list[VehicleSpec] = []
     vins: set[str] = set()
     weights = [p.share for p in PROGRAMS]
     while len(vehicles) < count:
         program = rng.choices(PROGRAMS, weights=weights)[0]
-        vin = make_vin(rng, program.wmi, rng.choice(tuple(_MODEL_YEARS)))
+        model_year = rng.choice(tuple(_MODEL_YEARS))
+        vin = make_vin(rng, program.wmi, model_year)
         low, high = program.weight_range
         weight = rng.randrange(low, high + 1, 10)
         spec = VehicleSpec(
+            tag=f"312W{len(vehicles) + 1:03d}",  # the workbook's Tag # style
             vin=vin,
+            model_year=model_year,
             program=program.name,
             build_id="".join(rng.choice(_VIN_CHARS) for _ in range(8)),
             cert_team=rng.choice(CERT_TEAMS),
