@@ -123,7 +123,7 @@ async def test_the_database_unique_constraint_backs_the_vin_check(
     async def no_check(*args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         return None
 
-    monkeypatch.setattr(vehicles, "_ensure_vin_free", no_check)
+    monkeypatch.setattr(vehicles, "_ensure_free", no_check)
     with pytest.raises(AlreadyExists):
         await vehicles.create_vehicle(session, create())
     # the savepoint kept the outer transaction usable
