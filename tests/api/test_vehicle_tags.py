@@ -69,8 +69,23 @@ async def test_a_placeholder_text_or_a_malformed_tag_is_refused(
     error(response, 422, "validation_error")
 
 
+async def test_a_vin_with_a_wrong_check_digit_is_refused(client: httpx.AsyncClient, lab: dict):
+    response = await client.post(
+        VEHICLES,
+        headers=lab["headers"],
+        json={
+            "tag": "312W031",
+            "vin": "1FTFW1E50PFA00077",
+            "drive_type": "2WD",
+            "weight_lbs": 5000,
+        },
+    )
+    body = error(response, 422, "validation_error")
+    assert "check digit" in body["message"]
+
+
 async def test_a_vehicle_given_only_a_vin_gets_it_as_its_tag(client: httpx.AsyncClient, lab: dict):
-    vin = "1FTFW1E50PFA00077"
+    vin = "1FTFW1E58PFA00077"
     response = await client.post(
         VEHICLES, headers=lab["headers"], json={"vin": vin, "drive_type": "2WD", "weight_lbs": 5000}
     )

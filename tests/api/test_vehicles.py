@@ -14,7 +14,7 @@ from dyno_agent.scheduling.models import Vehicle
 from tests.factories import auth_header, make_allocation, make_dyno, make_user, make_vehicle
 
 URL = "/api/v1/vehicles"
-VIN = "1FTFW1E50PFA00001"
+VIN = "1FTFW1E58PFA00001"  # a valid check digit
 
 
 def error_body(response: httpx.Response, status: int, code: str) -> dict:

@@ -54,3 +54,10 @@ async def test_a_vehicle_is_named_by_tag_then_vin_then_placeholder_key(session: 
     assert (placeholder.is_placeholder, placeholder.label) == (True, "TBD-2027 P702#1")
     tagged = await make_vehicle(session, tag="312W028")
     assert (tagged.is_placeholder, tagged.label) == (False, "312W028")
+
+
+def test_a_vin_being_registered_needs_a_valid_check_digit():
+    assert vocab.check_vin("1ftfw1e58pfa00001") == "1FTFW1E58PFA00001"
+    with pytest.raises(InvalidInput, match="should be 8"):
+        vocab.check_vin("1FTFW1E50PFA00001")
+    assert vocab.normalize_vin("1ftfw1e50pfa00001") == "1FTFW1E50PFA00001"  # lookups only normalise

@@ -24,7 +24,7 @@ from dyno_agent.scheduling.schemas.vehicles import VehicleCreate, VehicleUpdate
 from tests.factories import make_allocation, make_dyno, make_user, make_vehicle, unique_vin
 from tests.scheduling.conftest import actor_of
 
-VIN = "1FTFW1E50PFA00001"
+VIN = "1FTFW1E58PFA00001"  # a valid check digit
 
 OPERATOR = Actor.system(Channel.api)  # full rights, like a power user
 

@@ -192,7 +192,7 @@ class TestChat:
             created = api.post(
                 "/vehicles",
                 json={
-                    "vin": "1FTFW1E50PFA99999",
+                    "vin": "1FTFW1E5XPFA99999",
                     "program": program,
                     "weight_lbs": 4500,
                     "drive_type": "AWD",

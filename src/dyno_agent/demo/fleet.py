@@ -6,28 +6,14 @@ import random
 from dataclasses import dataclass
 
 from dyno_agent.demo.workbook import BUILD_TYPES, CERT_TEAMS
+from dyno_agent.scheduling.vocab import vin_check_digit
 
 VEHICLE_COUNT = 60
 SEED = 20_260_302
 
-_VIN_VALUES = dict(zip("ABCDEFGH", range(1, 9), strict=True)) | {
-    **dict(zip("JKLMN", range(1, 6), strict=True)),
-    "P": 7,
-    "R": 9,
-    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
-    **{str(d): d for d in range(10)},
-}
-_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 _VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 _MODEL_YEARS = {2026: "T", 2027: "V", 2028: "W", 2029: "X"}
 _PLANTS = "CEFKLRY"
-
-
-def vin_check_digit(vin: str) -> str:
-    """The North American check digit (position 9) of a 17-character VIN."""
-    total = sum(_VIN_VALUES[c] * w for c, w in zip(vin, _VIN_WEIGHTS, strict=True))
-    remainder = total % 11
-    return "X" if remainder == 10 else str(remainder)
 
 
 def make_vin(rng: random.Random, wmi: str, model_year: int) -> str:

@@ -52,7 +52,7 @@ async def _ensure_free(
 
 async def create_vehicle(session: AsyncSession, data: VehicleCreate) -> Vehicle:
     tag = vocab.normalize_tag(data.tag) if data.tag is not None else None
-    vin = vocab.normalize_vin(data.vin) if data.vin is not None else None
+    vin = vocab.check_vin(data.vin) if data.vin is not None else None
     key = data.placeholder_key
     if tag is None and key is None:
         tag = vin  # as the migration did for the vehicles registered before tags
@@ -222,7 +222,7 @@ async def update_vehicle(
         changes["tag"] = vocab.normalize_tag(changes["tag"])
         await _ensure_free(session, "tag", changes["tag"], except_id=vehicle_id)
     if "vin" in changes:
-        changes["vin"] = vocab.normalize_vin(changes["vin"])
+        changes["vin"] = vocab.check_vin(changes["vin"])
         await _ensure_free(session, "vin", changes["vin"], except_id=vehicle_id)
     if "drive_type" in changes:
         changes["drive_type"] = vocab.normalize_drive_type(changes["drive_type"])

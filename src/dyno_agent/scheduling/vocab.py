@@ -94,6 +94,37 @@ def normalize_test_type(value: str) -> str:
     return name
 
 
+_VIN_VALUES = dict(zip("ABCDEFGH", range(1, 9), strict=True)) | {
+    **dict(zip("JKLMN", range(1, 6), strict=True)),
+    "P": 7,
+    "R": 9,
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+    **{str(d): d for d in range(10)},
+}
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def vin_check_digit(vin: str) -> str:
+    """The North American check digit (position 9) of a 17-character VIN."""
+    total = sum(_VIN_VALUES[c] * w for c, w in zip(vin, _VIN_WEIGHTS, strict=True))
+    remainder = total % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+def check_vin(value: str) -> str:
+    """A VIN for a vehicle being registered or edited: well-formed and with a valid check digit
+    (lookups only normalise, so vehicles stored before the check stay reachable)."""
+    vin = normalize_vin(value)
+    expected = vin_check_digit(vin)
+    if vin[8] != expected:
+        raise InvalidInput(
+            f"{value.strip()!r} is not a valid VIN: its check digit (9th character) should be "
+            f"{expected}.",
+            field="vin",
+        )
+    return vin
+
+
 def normalize_vin(value: str) -> str:
     vin = value.strip().upper()
     if not VIN_PATTERN.fullmatch(vin):

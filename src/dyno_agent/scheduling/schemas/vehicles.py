@@ -54,7 +54,7 @@ class VehicleCreate(InputModel):
     @field_validator("vin")
     @classmethod
     def _vin(cls, value: str | None) -> str | None:
-        return None if value is None else vocab.normalize_vin(value)
+        return None if value is None else vocab.check_vin(value)
 
     @field_validator("drive_type")
     @classmethod
@@ -103,7 +103,7 @@ class VehicleUpdate(InputModel):
     def _vin(cls, value: str | None) -> str:
         if value is None:
             raise ValueError("vin cannot be null")
-        return vocab.normalize_vin(value)
+        return vocab.check_vin(value)
 
     @field_validator("drive_type")
     @classmethod
