@@ -56,9 +56,14 @@ async def make_vehicle(
     weight_class: str | None = None,
     vin: str | None = None,
     program: str | None = "P708",
+    tag: str | None = None,
+    placeholder_key: str | None = None,
 ) -> Vehicle:
+    vin = vin or (None if placeholder_key else unique_vin())
     vehicle = Vehicle(
-        vin=vin or unique_vin(),
+        tag=tag or (None if placeholder_key else vin),
+        placeholder_key=placeholder_key,
+        vin=vin,
         program=program,
         drive_type=drive_type,
         weight_lbs=weight_lbs,

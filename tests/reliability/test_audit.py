@@ -40,8 +40,9 @@ def seed(conn: psycopg.Connection) -> tuple[int, int, int]:
     ).fetchone()[0]  # type: ignore[index]
     for vin in ("1FTFW1E50PFA00001", "1FTFW1E50PFA00002"):
         conn.execute(
-            "INSERT INTO vehicles (vin, weight_class, drive_type) VALUES (%s, '<10K', '2WD')",
-            (vin,),
+            "INSERT INTO vehicles (tag, vin, weight_class, drive_type) "
+            "VALUES (%s, %s, '<10K', '2WD')",
+            (vin, vin),
         )
     conn.execute("SELECT set_config('dyno.actor_id', %s, false)", (str(user),))
     allocation = book(conn, dyno, vehicle=1, start=TODAY + DAY, days=3)

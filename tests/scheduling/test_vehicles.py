@@ -24,7 +24,7 @@ from dyno_agent.scheduling.schemas.vehicles import VehicleCreate, VehicleUpdate
 from tests.factories import make_allocation, make_dyno, make_user, make_vehicle, unique_vin
 from tests.scheduling.conftest import actor_of
 
-VIN = "1FTFW1E50PFA00001"
+VIN = "1FTFW1E58PFA00001"  # a valid check digit
 
 OPERATOR = Actor.system(Channel.api)  # full rights, like a power user
 
@@ -123,7 +123,7 @@ async def test_the_database_unique_constraint_backs_the_vin_check(
     async def no_check(*args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         return None
 
-    monkeypatch.setattr(vehicles, "_ensure_vin_free", no_check)
+    monkeypatch.setattr(vehicles, "_ensure_free", no_check)
     with pytest.raises(AlreadyExists):
         await vehicles.create_vehicle(session, create())
     # the savepoint kept the outer transaction usable

@@ -192,7 +192,7 @@ class TestChat:
             created = api.post(
                 "/vehicles",
                 json={
-                    "vin": "1FTFW1E50PFA99999",
+                    "vin": "1FTFW1E5XPFA99999",
                     "program": program,
                     "weight_lbs": 4500,
                     "drive_type": "AWD",
@@ -323,6 +323,20 @@ class TestBookForm:
             f"Allocation #{allocation_id}"
         )
         expect(page.locator(f'.bar[data-allocation-id="{allocation_id}"]')).to_be_visible()
+
+    def test_a_vehicle_picked_by_tag_fills_its_drive_and_the_vehicles_list_shows_tags(
+        self, page: Page, live_server: LiveServer
+    ) -> None:
+        with live_server.api(ENGINEER) as api:
+            vehicle = api.get("/vehicles/31").json()
+        log_in(page, ENGINEER)
+        open_tab(page, "Book")
+        form = page.get_by_role("form", name="Availability search")
+        form.get_by_label("Vehicle (optional)").fill(vehicle["tag"].lower())
+        expect(form.get_by_label("Drive")).to_have_value(vehicle["drive_type"])
+        expect(form.locator(".vehicle-info")).to_contain_text(f"#{vehicle['id']}")
+        open_tab(page, "Vehicles")
+        expect(page.get_by_role("cell", name="312W001", exact=True)).to_be_visible()
 
     def test_when_nothing_is_free_the_reasons_and_earliest_date_are_shown(self, page: Page) -> None:
         log_in(page, ENGINEER)

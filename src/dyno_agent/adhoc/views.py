@@ -34,7 +34,8 @@ _TABLES: dict[str, Table] = {
 TABLES: dict[str, tuple[str, ...]] = {
     "vehicles": (
         "id", "vin", "program", "build_id", "cert_team", "powerpack", "build_type", "weight_lbs",
-        "weight_class", "drive_type", "created_at", "updated_at",
+        "weight_class", "drive_type", "created_at", "updated_at", "tag", "placeholder_key",
+        "model_year",
     ),
     "dynos": (
         "id", "name", "facility", "enabled", "available_from", "available_to", "notes",
@@ -58,11 +59,11 @@ TABLES: dict[str, tuple[str, ...]] = {
 # name -> (what it is, its columns).
 VIEWS: dict[str, tuple[str, tuple[str, ...]]] = {
     "allocation_overview": (
-        "one row per allocation, with its vehicle's VIN/program and its dyno's name/facility",
+        "one row per allocation, with its vehicle's tag/VIN/program and its dyno's name/facility",
         (
             "id", "status", "test_type", "start_date", "end_date", "days", "vehicle_id", "vin",
             "program", "drive_type", "weight_class", "weight_lbs", "dyno_id", "dyno_name",
-            "facility", "notes", "created_by", "created_at", "updated_at",
+            "facility", "notes", "created_by", "created_at", "updated_at", "tag",
         ),
     ),
     "dyno_capabilities": (

@@ -22,6 +22,7 @@ from dyno_agent.scheduling.schemas.allocations import (
 
 VehicleId = Annotated[int | None, typer.Option("--vehicle", help="Vehicle id.")]
 Vin = Annotated[str | None, typer.Option("--vin", help="Vehicle VIN (any case).")]
+Tag = Annotated[str | None, typer.Option("--tag", help="Vehicle tag (Tag #, any case).")]
 TestType = Annotated[str, typer.Option("--test-type", "-t", help="e.g. '4k certification'.")]
 Days = Annotated[int | None, typer.Option("--days", help="Length in whole days.")]
 AllocationId = Annotated[int, typer.Argument(help="Allocation id.")]
@@ -42,6 +43,7 @@ def allocate(
     days: Annotated[int, typer.Option("--days", help="Length in whole days.")],
     vehicle: VehicleId = None,
     vin: Vin = None,
+    tag: Tag = None,
     backup: Annotated[bool, typer.Option(help="Try later starts if the window is full.")] = False,
     max_backup_days: Annotated[int, typer.Option(help="How many days later, at most.")] = 7,
     as_json: JsonFlag = False,
@@ -52,6 +54,7 @@ def allocate(
         body = AutoAllocateCreate(
             vehicle_id=vehicle,
             vin=vin,
+            tag=tag,
             test_type=test_type,
             start_date=start,
             days_to_complete=days,
@@ -80,6 +83,7 @@ def book(
     days: Days = None,
     vehicle: VehicleId = None,
     vin: Vin = None,
+    tag: Tag = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Book a vehicle's test on a named dyno, or say why it cannot be."""
@@ -88,6 +92,7 @@ def book(
         body = AllocationCreate(
             vehicle_id=vehicle,
             vin=vin,
+            tag=tag,
             dyno=int(dyno) if dyno.isdigit() else dyno,
             test_type=test_type,
             start_date=start,

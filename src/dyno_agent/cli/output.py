@@ -11,7 +11,7 @@ import typer
 from pydantic import BaseModel
 
 from dyno_agent.cli.runtime import parse_date
-from dyno_agent.scheduling.schemas.allocations import AllocationRead
+from dyno_agent.scheduling.schemas.allocations import AllocationRead, VehicleBrief
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
@@ -35,6 +35,12 @@ def print_json(value: BaseModel | Sequence[BaseModel]) -> None:
 def allocation_line(a: AllocationRead) -> str:
     dyno = a.dyno.name if a.dyno else "(unplaced)"
     return (
-        f"#{a.id:<5} {dyno:<8} {a.vehicle.vin}  {a.test_type:<20} "
+        f"#{a.id:<5} {dyno:<8} {vehicle_text(a.vehicle)}  {a.test_type:<20} "
         f"{a.start_date} to {a.end_date} ({a.days} d)  {a.status.value}"
     )
+
+
+def vehicle_text(v: VehicleBrief) -> str:
+    """Its tag (or placeholder key), then its VIN when it has one that differs."""
+    name = v.tag or v.placeholder_key or f"#{v.id}"
+    return f"{name} {v.vin}" if v.vin and v.vin != name else name

@@ -24,7 +24,7 @@ from dyno_agent.scheduling.models import AllocationStatus
 from dyno_agent.scheduling.schemas.allocations import AllocationRead
 from dyno_agent.scheduling.schemas.availability import AvailabilityRead
 from dyno_agent.scheduling.schemas.reports import ConflictRead, UtilizationRead
-from dyno_agent.scheduling.vocab import normalize_vin
+from dyno_agent.scheduling.vocab import normalize_tag, normalize_vin
 
 
 def availability(
@@ -66,19 +66,21 @@ def availability(
 def list_allocations(
     vehicle: Annotated[int | None, typer.Option("--vehicle", help="Vehicle id.")] = None,
     vin: Annotated[str | None, typer.Option(help="Vehicle VIN.")] = None,
+    tag: Annotated[str | None, typer.Option(help="Vehicle tag.")] = None,
     status: Annotated[AllocationStatus | None, typer.Option(help="Only this status.")] = None,
     start: OptionalStart = None,
     end: EndDate = None,
     limit: Annotated[int, typer.Option(min=1, max=500, help="At most this many.")] = 100,
     as_json: JsonFlag = False,
 ) -> None:
-    """Allocations by start date, filtered by vehicle, VIN, status or dates."""
+    """Allocations by start date, filtered by vehicle, tag, VIN, status or dates."""
 
     async def work(session: AsyncSession) -> tuple[list[AllocationRead], int]:
         filters = AllocationFilter(
             status=status,
             vehicle_id=vehicle,
             vin=normalize_vin(vin) if vin else None,
+            tag=normalize_tag(tag) if tag else None,
             start_date=start,
             end_date=end,
         )

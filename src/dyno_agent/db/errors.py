@@ -40,6 +40,10 @@ _BY_CONSTRAINT: dict[str, Callable[[], DomainError]] = {
         "That status change is not allowed."
     ),
     "uq_vehicles_vin": lambda: AlreadyExists("A vehicle with this VIN already exists."),
+    "uq_vehicles_tag": lambda: AlreadyExists("A vehicle with this tag already exists."),
+    "uq_vehicles_placeholder_key": lambda: AlreadyExists(
+        "A vehicle with this placeholder key already exists."
+    ),
     "uq_dynos_name": lambda: AlreadyExists("A dyno with this name already exists."),
     "uq_users_email": lambda: AlreadyExists("A user with this email already exists."),
     "uq_dyno_rule": lambda: AlreadyExists("This dyno already has that rule."),

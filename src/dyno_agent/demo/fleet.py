@@ -6,28 +6,14 @@ import random
 from dataclasses import dataclass
 
 from dyno_agent.demo.workbook import BUILD_TYPES, CERT_TEAMS
+from dyno_agent.scheduling.vocab import vin_check_digit
 
 VEHICLE_COUNT = 60
 SEED = 20_260_302
 
-_VIN_VALUES = dict(zip("ABCDEFGH", range(1, 9), strict=True)) | {
-    **dict(zip("JKLMN", range(1, 6), strict=True)),
-    "P": 7,
-    "R": 9,
-    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
-    **{str(d): d for d in range(10)},
-}
-_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 _VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 _MODEL_YEARS = {2026: "T", 2027: "V", 2028: "W", 2029: "X"}
 _PLANTS = "CEFKLRY"
-
-
-def vin_check_digit(vin: str) -> str:
-    """The North American check digit (position 9) of a 17-character VIN."""
-    total = sum(_VIN_VALUES[c] * w for c, w in zip(vin, _VIN_WEIGHTS, strict=True))
-    remainder = total % 11
-    return "X" if remainder == 10 else str(remainder)
 
 
 def make_vin(rng: random.Random, wmi: str, model_year: int) -> str:
@@ -76,7 +62,9 @@ PROGRAMS: tuple[Program, ...] = (
 
 @dataclass(frozen=True)
 class VehicleSpec:
+    tag: str
     vin: str
+    model_year: int
     program: str
     build_id: str
     cert_team: str
@@ -94,18 +82,21 @@ def _powerpack(rng: random.Random, program: Program, weight_lbs: int) -> str:
 
 
 def generate_vehicles(count: int = VEHICLE_COUNT, seed: int = SEED) -> list[VehicleSpec]:
-    """The same `count` vehicles for the same seed, with distinct VINs."""
+    """The same `count` vehicles for the same seed, with distinct VINs and tags 312W001, ...."""
     rng = random.Random(seed)
     vehicles: list[VehicleSpec] = []
     vins: set[str] = set()
     weights = [p.share for p in PROGRAMS]
     while len(vehicles) < count:
         program = rng.choices(PROGRAMS, weights=weights)[0]
-        vin = make_vin(rng, program.wmi, rng.choice(tuple(_MODEL_YEARS)))
+        model_year = rng.choice(tuple(_MODEL_YEARS))
+        vin = make_vin(rng, program.wmi, model_year)
         low, high = program.weight_range
         weight = rng.randrange(low, high + 1, 10)
         spec = VehicleSpec(
+            tag=f"312W{len(vehicles) + 1:03d}",  # the workbook's Tag # style
             vin=vin,
+            model_year=model_year,
             program=program.name,
             build_id="".join(rng.choice(_VIN_CHARS) for _ in range(8)),
             cert_team=rng.choice(CERT_TEAMS),

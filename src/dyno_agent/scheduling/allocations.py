@@ -44,6 +44,7 @@ class AllocationFilter:
     dyno_id: int | None = None
     vehicle_id: int | None = None
     vin: str | None = None
+    tag: str | None = None
     test_type: str | None = None
     created_by: int | None = None
     start_date: dt.date | None = None  # allocations ending on or after this day
@@ -61,6 +62,10 @@ class AllocationFilter:
         if self.vin:
             query = query.where(
                 Allocation.vehicle_id.in_(select(Vehicle.id).where(Vehicle.vin == self.vin))
+            )
+        if self.tag:
+            query = query.where(
+                Allocation.vehicle_id.in_(select(Vehicle.id).where(Vehicle.tag == self.tag))
             )
         if self.test_type:
             query = query.where(Allocation.test_type == self.test_type)

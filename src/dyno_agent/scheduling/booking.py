@@ -114,11 +114,12 @@ async def auto_allocate(
     days_to_complete: int,
     vehicle_id: int | None = None,
     vin: str | None = None,
+    tag: str | None = None,
     backup: bool = False,
     max_backup_days: int = 7,
 ) -> BookingResult:
     """Place the vehicle's test on the best free compatible dyno, shifting later if allowed."""
-    vehicle = await vehicles.resolve_vehicle(session, vehicle_id=vehicle_id, vin=vin)
+    vehicle = await vehicles.resolve_vehicle(session, vehicle_id=vehicle_id, vin=vin, tag=tag)
     need = Need.of(test_type, vehicle.drive_type, weight_class=vehicle.weight_class)
     requested = booking_window(start_date, days=days_to_complete)
     limit = get_settings().max_backup_days
@@ -183,9 +184,10 @@ async def book_on_dyno(
     days_to_complete: int | None = None,
     vehicle_id: int | None = None,
     vin: str | None = None,
+    tag: str | None = None,
 ) -> Allocation:
     """Book the vehicle's test on one named dyno, or say exactly why it cannot be."""
-    vehicle = await vehicles.resolve_vehicle(session, vehicle_id=vehicle_id, vin=vin)
+    vehicle = await vehicles.resolve_vehicle(session, vehicle_id=vehicle_id, vin=vin, tag=tag)
     target = await dynos.resolve_dyno(session, dyno)
     need = Need.of(test_type, vehicle.drive_type, weight_class=vehicle.weight_class)
     window = booking_window(start_date, days=days_to_complete, end_date=end_date)
@@ -385,7 +387,7 @@ async def _vehicle_clash(
 
 def _vehicle_busy(vehicle: Vehicle, clash: Allocation) -> VehicleBusy:
     return VehicleBusy(
-        f"Vehicle {vehicle.vin} is already booked from {clash.start_date} to {clash.end_date} "
+        f"Vehicle {vehicle.label} is already booked from {clash.start_date} to {clash.end_date} "
         f"(allocation {clash.id}, {clash.test_type}).",
         vehicle_id=vehicle.id,
         allocation_id=clash.id,
@@ -395,7 +397,7 @@ def _vehicle_busy(vehicle: Vehicle, clash: Allocation) -> VehicleBusy:
 def _race_error(constraint: str | None, dyno: Dyno, vehicle: Vehicle) -> Exception:
     if constraint == _VEHICLE_RACE:
         return VehicleBusy(
-            f"Vehicle {vehicle.vin} was booked on these days by someone else just now.",
+            f"Vehicle {vehicle.label} was booked on these days by someone else just now.",
             vehicle_id=vehicle.id,
         )
     if constraint == "ex_dyno_occupancy_maintenance":

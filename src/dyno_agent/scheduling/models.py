@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -72,10 +73,19 @@ class Vehicle(TimestampMixin, Base):
             name="weight_class_matches_weight",
         ),
         CheckConstraint("drive_type IN ('2WD', 'AWD', '4WD')", name="drive_type_vocab"),
+        CheckConstraint(
+            "tag IS NOT NULL OR placeholder_key IS NOT NULL", name="tag_or_placeholder"
+        ),
+        CheckConstraint("model_year BETWEEN 1980 AND 2100", name="model_year_range"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    vin: Mapped[str] = mapped_column(String(17), unique=True, nullable=False)
+    # The lab's Tag #; NULL only while the vehicle is a placeholder (not built yet).
+    tag: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # Set once for a placeholder and kept after its tag is assigned, so re-imports find it.
+    placeholder_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    vin: Mapped[str | None] = mapped_column(String(17), unique=True)
+    model_year: Mapped[int | None] = mapped_column(SmallInteger)
     program: Mapped[str | None] = mapped_column(String(120))
     build_id: Mapped[str | None] = mapped_column(String(60))
     cert_team: Mapped[str | None] = mapped_column(String(120))
@@ -84,6 +94,15 @@ class Vehicle(TimestampMixin, Base):
     weight_lbs: Mapped[int | None] = mapped_column(Integer)
     weight_class: Mapped[str] = mapped_column(String(4), nullable=False)
     drive_type: Mapped[str] = mapped_column(String(3), nullable=False)
+
+    @property
+    def is_placeholder(self) -> bool:
+        return self.tag is None
+
+    @property
+    def label(self) -> str:
+        """How messages name the vehicle: its tag, else its VIN, else its placeholder key."""
+        return self.tag or self.vin or self.placeholder_key or f"#{self.id}"
 
 
 class Dyno(TimestampMixin, Base):

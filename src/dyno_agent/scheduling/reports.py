@@ -47,6 +47,7 @@ class ConflictItem:
     start_date: dt.date
     end_date: dt.date
     message: str
+    tag: str | None = None
 
 
 # Every problem an open allocation can have. The exclusion constraints keep the first three out of
@@ -55,7 +56,8 @@ class ConflictItem:
 _CONFLICTS_SQL = text(
     """
     WITH open AS (
-        SELECT a.*, v.vin, v.drive_type AS v_drive, v.weight_class AS v_weight, d.name AS dyno_name,
+        SELECT a.*, v.vin, COALESCE(v.tag, v.vin, v.placeholder_key) AS label,
+               v.drive_type AS v_drive, v.weight_class AS v_weight, d.name AS dyno_name,
                d.enabled, d.available_from, d.available_to
         FROM allocations a
         JOIN vehicles v ON v.id = a.vehicle_id
@@ -64,35 +66,36 @@ _CONFLICTS_SQL = text(
           AND (CAST(:start AS date) IS NULL OR a.end_date >= :start)
           AND (CAST(:end AS date) IS NULL OR a.start_date <= :end)
     )
-    SELECT 'dyno_overlap' AS kind, ARRAY[a.id, b.id] AS ids, a.dyno_name, a.vin,
+    SELECT 'dyno_overlap' AS kind, ARRAY[a.id, b.id] AS ids, a.dyno_name, a.vin, a.label,
            greatest(a.start_date, b.start_date) AS s, least(a.end_date, b.end_date) AS e
     FROM open a JOIN open b ON a.dyno_id = b.dyno_id AND a.id < b.id
      AND a.start_date <= b.end_date AND b.start_date <= a.end_date
     UNION ALL
-    SELECT 'vehicle_overlap', ARRAY[a.id, b.id], a.dyno_name, a.vin,
+    SELECT 'vehicle_overlap', ARRAY[a.id, b.id], a.dyno_name, a.vin, a.label,
            greatest(a.start_date, b.start_date), least(a.end_date, b.end_date)
     FROM open a JOIN open b ON a.vehicle_id = b.vehicle_id AND a.id < b.id
      AND a.start_date <= b.end_date AND b.start_date <= a.end_date
     UNION ALL
-    SELECT 'maintenance_overlap', ARRAY[a.id], a.dyno_name, a.vin,
+    SELECT 'maintenance_overlap', ARRAY[a.id], a.dyno_name, a.vin, a.label,
            greatest(a.start_date, m.start_date), least(a.end_date, m.end_date)
     FROM open a JOIN maintenance_windows m ON m.dyno_id = a.dyno_id
      AND a.start_date <= m.end_date AND m.start_date <= a.end_date
     UNION ALL
-    SELECT 'dyno_disabled', ARRAY[a.id], a.dyno_name, a.vin, a.start_date, a.end_date
+    SELECT 'dyno_disabled', ARRAY[a.id], a.dyno_name, a.vin, a.label, a.start_date, a.end_date
     FROM open a WHERE a.dyno_id IS NOT NULL AND NOT a.enabled
     UNION ALL
-    SELECT 'outside_commissioning', ARRAY[a.id], a.dyno_name, a.vin, a.start_date, a.end_date
+    SELECT 'outside_commissioning', ARRAY[a.id], a.dyno_name, a.vin, a.label,
+           a.start_date, a.end_date
     FROM open a WHERE (a.available_from IS NOT NULL AND a.start_date < a.available_from)
                    OR (a.available_to IS NOT NULL AND a.end_date > a.available_to)
     UNION ALL
-    SELECT 'incompatible', ARRAY[a.id], a.dyno_name, a.vin, a.start_date, a.end_date
+    SELECT 'incompatible', ARRAY[a.id], a.dyno_name, a.vin, a.label, a.start_date, a.end_date
     FROM open a WHERE a.dyno_id IS NOT NULL AND NOT EXISTS (
         SELECT 1 FROM dyno_rules r
         WHERE r.dyno_id = a.dyno_id AND r.test_type = a.test_type
           AND r.drive_type IN (a.v_drive, 'any') AND r.weight_class IN (a.v_weight, 'any'))
     UNION ALL
-    SELECT 'unplaced', ARRAY[a.id], NULL, a.vin, a.start_date, a.end_date
+    SELECT 'unplaced', ARRAY[a.id], NULL, a.vin, a.label, a.start_date, a.end_date
     FROM open a WHERE a.dyno_id IS NULL
     ORDER BY s, kind
     """
@@ -100,12 +103,12 @@ _CONFLICTS_SQL = text(
 
 _CONFLICT_TEXT: dict[str, str] = {
     "dyno_overlap": "Allocations {ids} overlap on {dyno}",
-    "vehicle_overlap": "Vehicle {vin} is booked twice ({ids})",
+    "vehicle_overlap": "Vehicle {vehicle} is booked twice ({ids})",
     "maintenance_overlap": "Allocation {ids} overlaps maintenance of {dyno}",
     "dyno_disabled": "Allocation {ids} is on {dyno}, which is disabled",
     "outside_commissioning": "Allocation {ids} is outside the commissioning window of {dyno}",
     "incompatible": "Allocation {ids} on {dyno} is not allowed by the dyno's current rules",
-    "unplaced": "Allocation {ids} for vehicle {vin} has no dyno yet",
+    "unplaced": "Allocation {ids} for vehicle {vehicle} has no dyno yet",
 }
 
 
@@ -116,12 +119,12 @@ async def detect_conflicts(
     _check_range(start_date, end_date)
     rows = await session.execute(_CONFLICTS_SQL, {"start": start_date, "end": end_date})
     items = []
-    for kind, ids, dyno, vin, start, end in rows:
+    for kind, ids, dyno, vin, label, start, end in rows:
         ids_text = " and ".join(f"#{i}" for i in ids)
-        message = _CONFLICT_TEXT[kind].format(ids=ids_text, dyno=dyno, vin=vin)
-        items.append(
-            ConflictItem(kind, list(ids), dyno, vin, start, end, f"{message}, {start} to {end}.")
-        )
+        message = _CONFLICT_TEXT[kind].format(ids=ids_text, dyno=dyno, vehicle=label)
+        text_ = f"{message}, {start} to {end}."
+        tag = None if label in (vin, None) else label
+        items.append(ConflictItem(kind, list(ids), dyno, vin, start, end, text_, tag))
     return items
 
 

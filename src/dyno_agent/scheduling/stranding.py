@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent.auth.actor import Actor
@@ -44,7 +44,7 @@ class Problem:
 
     allocation_id: int
     vehicle_id: int
-    vin: str
+    vin: str | None
     dyno_id: int | None
     dyno: str
     start_date: dt.date
@@ -52,12 +52,14 @@ class Problem:
     status: str
     created_by: int | None
     reasons: frozenset[str]
+    label: str = ""  # the vehicle's tag, else VIN, else placeholder key
 
     def detail(self) -> dict[str, Any]:
         return {
             "allocation_id": self.allocation_id,
             "vehicle_id": self.vehicle_id,
             "vin": self.vin,
+            "vehicle": self.label,
             "dyno_id": self.dyno_id,
             "dyno": self.dyno,
             "start_date": self.start_date.isoformat(),
@@ -82,14 +84,22 @@ async def problems(
     )
     scope = a.vehicle_id == vehicle_id if vehicle_id is not None else a.dyno_id == dyno_id
     query = (
-        select(a, v.vin, d.name, incompatible, disabled, outside)
+        select(
+            a,
+            v.vin,
+            func.coalesce(v.tag, v.vin, v.placeholder_key),
+            d.name,
+            incompatible,
+            disabled,
+            outside,
+        )
         .join(v, v.id == a.vehicle_id)
         .join(d, d.id == a.dyno_id)
         .where(scope, a.status.in_(OPEN_STATUSES), or_(incompatible, disabled, outside))
         .order_by(a.start_date, a.id)
     )
     found = {}
-    for booking, vin, dyno, *flags in await session.execute(query):
+    for booking, vin, label, dyno, *flags in await session.execute(query):
         reasons = frozenset(k for k, on in zip(_REASON_TEXT, flags, strict=True) if on)
         found[booking.id] = Problem(
             booking.id,
@@ -102,13 +112,14 @@ async def problems(
             booking.status,
             booking.created_by,
             reasons,
+            label,
         )
     return found
 
 
 def _refusal(what: str, stranded: list[Problem]) -> StrandsBookings:
     listed = "; ".join(
-        f"#{p.allocation_id} ({p.vin} on {p.dyno}, {p.start_date} to {p.end_date}: "
+        f"#{p.allocation_id} ({p.label} on {p.dyno}, {p.start_date} to {p.end_date}: "
         f"{', '.join(_REASON_TEXT[r] for r in sorted(p.reasons))})"
         for p in stranded[:5]
     )

@@ -14,6 +14,8 @@ from dyno_agent.scheduling.models import Allocation, Vehicle
 from dyno_agent.scheduling.schemas.vehicles import VehicleCreate, VehicleUpdate
 
 _SEARCHED = (
+    Vehicle.tag,
+    Vehicle.placeholder_key,
     Vehicle.vin,
     Vehicle.program,
     Vehicle.build_id,
@@ -23,24 +25,45 @@ _SEARCHED = (
 )
 
 
-async def _ensure_vin_free(session: AsyncSession, vin: str, except_id: int | None = None) -> None:
-    query = select(Vehicle.id).where(Vehicle.vin == vin)
+_UNIQUE = {
+    "tag": ("tag", Vehicle.tag),
+    "vin": ("VIN", Vehicle.vin),
+    "placeholder_key": ("placeholder key", Vehicle.placeholder_key),
+}
+
+
+async def _ensure_free(
+    session: AsyncSession, field: str, value: str | None, except_id: int | None = None
+) -> None:
+    if value is None:
+        return
+    name, column = _UNIQUE[field]
+    query = select(Vehicle.id).where(column == value)
     if except_id is not None:
         query = query.where(Vehicle.id != except_id)
     existing = await session.scalar(query)
     if existing is not None:
         raise AlreadyExists(
-            f"A vehicle with VIN {vin} already exists (id {existing}).",
-            vin=vin,
+            f"A vehicle with {name} {value} already exists (id {existing}).",
+            **{field: value},
             vehicle_id=existing,
         )
 
 
 async def create_vehicle(session: AsyncSession, data: VehicleCreate) -> Vehicle:
-    vin = vocab.normalize_vin(data.vin)
-    await _ensure_vin_free(session, vin)
+    tag = vocab.normalize_tag(data.tag) if data.tag is not None else None
+    vin = vocab.check_vin(data.vin) if data.vin is not None else None
+    key = data.placeholder_key
+    if tag is None and key is None:
+        tag = vin  # as the migration did for the vehicles registered before tags
+    if tag is None and key is None:
+        raise InvalidInput("Give the vehicle's tag, VIN or placeholder key.", field="tag")
+    await _ensure_free(session, "vin", vin)
+    await _ensure_free(session, "tag", tag)
+    await _ensure_free(session, "placeholder_key", key)
     vehicle = Vehicle(
-        **data.model_dump(exclude={"vin", "weight_class", "drive_type"}),
+        **data.model_dump(exclude={"tag", "vin", "weight_class", "drive_type"}),
+        tag=tag,
         vin=vin,
         weight_class=vocab.resolve_weight_class(data.weight_lbs, data.weight_class),
         drive_type=vocab.normalize_drive_type(data.drive_type),
@@ -58,46 +81,71 @@ async def get_vehicle(session: AsyncSession, vehicle_id: int) -> Vehicle:
 
 
 async def resolve_vehicle(
-    session: AsyncSession, vehicle_id: int | None = None, vin: str | None = None
+    session: AsyncSession,
+    vehicle_id: int | None = None,
+    vin: str | None = None,
+    tag: str | None = None,
 ) -> Vehicle:
-    """The vehicle by id or VIN (any case); when both are given they must name the same one."""
-    if vehicle_id is None and not (vin and vin.strip()):
-        raise InvalidInput("Give a vehicle id or a VIN.", field="vehicle_id")
+    """The vehicle by id, tag or VIN (any case); every one given must name the same vehicle."""
+    vin = vin.strip() if vin and vin.strip() else None
+    tag = tag.strip() if tag and tag.strip() else None
+    if vehicle_id is None and vin is None and tag is None:
+        raise InvalidInput("Give a vehicle id, tag or VIN.", field="vehicle_id")
+    vehicle: Vehicle | None = None
     if vehicle_id is not None:
         vehicle = await get_vehicle(session, vehicle_id)
-        if vin is not None and vehicle.vin != vin.strip().upper():
+    for field, given, column, normalize in (
+        ("tag", tag, Vehicle.tag, _tag_key),
+        ("vin", vin, Vehicle.vin, str.upper),
+    ):
+        if given is None:
+            continue
+        key = normalize(given)
+        if vehicle is None:
+            vehicle = await session.scalar(select(Vehicle).where(column == key))
+            if vehicle is None:
+                name = "tag" if field == "tag" else "VIN"
+                raise VehicleNotFound(f"No vehicle with {name} {given}.", **{field: given})
+        elif getattr(vehicle, field) != key:
             raise InvalidInput(
-                f"Vehicle {vehicle_id} has VIN {vehicle.vin}, not {vin.strip()}.",
-                field="vin",
-                vehicle_id=vehicle_id,
-                vin=vin,
+                f"Vehicle {vehicle.label} (id {vehicle.id}) has {field} "
+                f"{getattr(vehicle, field)}, not {given}.",
+                field=field,
+                vehicle_id=vehicle.id,
+                **{field: given},
             )
-        return vehicle
-    assert vin is not None
-    key = vin.strip().upper()
-    found = await session.scalar(select(Vehicle).where(Vehicle.vin == key))
-    if found is None:
-        raise VehicleNotFound(f"No vehicle with VIN {vin.strip()}.", vin=vin.strip())
-    return found
+    assert vehicle is not None
+    return vehicle
+
+
+def _tag_key(text: str) -> str:
+    return " ".join(text.split()).upper()
 
 
 async def list_vehicles(
     session: AsyncSession,
     *,
     q: str | None = None,
+    tag: str | None = None,
+    placeholder: bool | None = None,
     drive_type: str | None = None,
     weight_class: str | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[Vehicle], int]:
-    """One page of vehicles by id, and how many match in all. `q` searches VIN, program, build,
-    team, powerpack and build type (case-insensitive substring)."""
+    """One page of vehicles by id, and how many match in all. `q` searches tag, placeholder key,
+    VIN, program, build, team, powerpack and build type (case-insensitive substring); `tag` is an
+    exact tag (any case); `placeholder` keeps only placeholders (true) or only tagged ones."""
     if limit < 1 or offset < 0:
         raise InvalidInput("limit must be at least 1 and offset at least 0.", field="limit")
     conditions = []
     if q and q.strip():
         pattern = f"%{_escape_like(q.strip())}%"
         conditions.append(or_(*(column.ilike(pattern, escape="\\") for column in _SEARCHED)))
+    if tag and tag.strip():
+        conditions.append(Vehicle.tag == _tag_key(tag))
+    if placeholder is not None:
+        conditions.append(Vehicle.tag.is_(None) if placeholder else Vehicle.tag.is_not(None))
     if drive_type:
         conditions.append(Vehicle.drive_type == vocab.normalize_drive_type(drive_type))
     if weight_class:
@@ -147,7 +195,7 @@ async def ensure_may_change(session: AsyncSession, actor: Actor, vehicle: Vehicl
     ]
     if others:
         raise PermissionDenied(
-            f"Vehicle {vehicle.vin} has open bookings of other users; only a power user or the "
+            f"Vehicle {vehicle.label} has open bookings of other users; only a power user or the "
             "owner of all its open bookings can change it.",
             vehicle_id=vehicle.id,
             allocation_ids=others[:50],
@@ -170,9 +218,12 @@ async def update_vehicle(
     vehicle = await _get_locked(session, vehicle_id)
     await ensure_may_change(session, actor, vehicle)
     changes = data.model_dump(exclude_unset=True)
+    if "tag" in changes:
+        changes["tag"] = vocab.normalize_tag(changes["tag"])
+        await _ensure_free(session, "tag", changes["tag"], except_id=vehicle_id)
     if "vin" in changes:
-        changes["vin"] = vocab.normalize_vin(changes["vin"])
-        await _ensure_vin_free(session, changes["vin"], except_id=vehicle_id)
+        changes["vin"] = vocab.check_vin(changes["vin"])
+        await _ensure_free(session, "vin", changes["vin"], except_id=vehicle_id)
     if "drive_type" in changes:
         changes["drive_type"] = vocab.normalize_drive_type(changes["drive_type"])
     if "weight_lbs" in changes or changes.get("weight_class") is not None:
@@ -190,7 +241,7 @@ async def update_vehicle(
     async with stranding.guarded(
         session,
         actor,
-        f"Changing vehicle {vehicle.vin}",
+        f"Changing vehicle {vehicle.label}",
         force=force,
         check=reclassified,
         vehicle_id=vehicle_id,
@@ -208,7 +259,7 @@ async def delete_vehicle(session: AsyncSession, actor: Actor, vehicle_id: int) -
     ids = await allocations.referencing_ids(session, vehicle_id=vehicle_id)
     if ids:
         raise InUse(
-            f"Vehicle {vehicle.vin} has {len(ids)} allocation(s); it cannot be deleted.",
+            f"Vehicle {vehicle.label} has {len(ids)} allocation(s); it cannot be deleted.",
             vehicle_id=vehicle_id,
             allocation_ids=ids[:50],
             allocation_count=len(ids),

@@ -11,6 +11,10 @@ Test types
     `150k mileage`.
 Rule wildcards
     `any` in a rule's drive type or weight class matches every value.
+Vehicle tags
+    The lab's Tag # (`312W028`), stored upper-case with single spaces, up to 40 characters. A tag
+    starting with `TBD` names a vehicle not built yet: such a vehicle is a placeholder keyed
+    `<TBD text>#<n>` (`TBD-2027 P702#3`) and has no tag until the real one is assigned.
 """
 
 from __future__ import annotations
@@ -90,6 +94,37 @@ def normalize_test_type(value: str) -> str:
     return name
 
 
+_VIN_VALUES = dict(zip("ABCDEFGH", range(1, 9), strict=True)) | {
+    **dict(zip("JKLMN", range(1, 6), strict=True)),
+    "P": 7,
+    "R": 9,
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+    **{str(d): d for d in range(10)},
+}
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def vin_check_digit(vin: str) -> str:
+    """The North American check digit (position 9) of a 17-character VIN."""
+    total = sum(_VIN_VALUES[c] * w for c, w in zip(vin, _VIN_WEIGHTS, strict=True))
+    remainder = total % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+def check_vin(value: str) -> str:
+    """A VIN for a vehicle being registered or edited: well-formed and with a valid check digit
+    (lookups only normalise, so vehicles stored before the check stay reachable)."""
+    vin = normalize_vin(value)
+    expected = vin_check_digit(vin)
+    if vin[8] != expected:
+        raise InvalidInput(
+            f"{value.strip()!r} is not a valid VIN: its check digit (9th character) should be "
+            f"{expected}.",
+            field="vin",
+        )
+    return vin
+
+
 def normalize_vin(value: str) -> str:
     vin = value.strip().upper()
     if not VIN_PATTERN.fullmatch(vin):
@@ -97,6 +132,55 @@ def normalize_vin(value: str) -> str:
             f"{value!r} is not a VIN: 17 letters and digits, without I, O or Q.", field="vin"
         )
     return vin
+
+
+TAG_MAX_LENGTH = 40
+PLACEHOLDER_KEY_MAX_LENGTH = 80
+_TAG_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9 ._/#-]*$")
+_PLACEHOLDER_TAG = re.compile(r"^TBD\b")
+
+
+def _clean(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip().upper()
+
+
+def is_placeholder_tag(value: str) -> bool:
+    """Whether a Tag # stands for a vehicle not built yet (`TBD-2027 P702`, `TBD - 2027 S650`)."""
+    return bool(_PLACEHOLDER_TAG.match(_clean(value)))
+
+
+def normalize_tag(value: str) -> str:
+    tag = _clean(value)
+    if not tag or len(tag) > TAG_MAX_LENGTH or not _TAG_PATTERN.fullmatch(tag):
+        raise InvalidInput(
+            f"{value!r} is not a tag: 1 to {TAG_MAX_LENGTH} letters, digits, spaces and . _ / # -, "
+            "starting with a letter or digit.",
+            field="tag",
+        )
+    if is_placeholder_tag(tag):
+        raise InvalidInput(
+            f"{value!r} is a placeholder (TBD), not a tag; register the vehicle with a "
+            "placeholder_key and assign its tag when it is built.",
+            field="tag",
+        )
+    return tag
+
+
+def normalize_placeholder_key(value: str) -> str:
+    key = _clean(value)
+    if not key or len(key) > PLACEHOLDER_KEY_MAX_LENGTH or "\x00" in key:
+        raise InvalidInput(
+            f"A placeholder key has 1 to {PLACEHOLDER_KEY_MAX_LENGTH} characters.",
+            field="placeholder_key",
+        )
+    return key
+
+
+def placeholder_key(placeholder_tag: str, occurrence: int) -> str:
+    """The key of the `occurrence`-th (from 1, in sheet order) row carrying this TBD tag."""
+    if occurrence < 1:
+        raise InvalidInput("A placeholder occurrence counts from 1.", field="placeholder_key")
+    return normalize_placeholder_key(f"{_clean(placeholder_tag)}#{occurrence}")
 
 
 def resolve_weight_class(weight_lbs: int | None, weight_class: str | None) -> str:

@@ -26,7 +26,8 @@ class FindAvailableDynosArgs(InputModel):
 
 class AutoAllocateVehicleArgs(InputModel):
     model_config = _ARGS
-    vehicle_id: int | None = Field(None, ge=1, description="The vehicle's id, or give vin.")
+    vehicle_id: int | None = Field(None, ge=1, description="The vehicle's id, or give tag or vin.")
+    tag: str | None = Field(None, description="The vehicle's tag (Tag #, e.g. 312W028).")
     vin: str | None = Field(None, description="The vehicle's 17-character VIN, or give vehicle_id.")
     start_date: Day = Field(description="Requested first day, YYYY-MM-DD.")
     days_to_complete: int = Days
@@ -38,6 +39,7 @@ class AutoAllocateVehicleArgs(InputModel):
 class VehicleRefArgs(InputModel):
     model_config = _ARGS
     vehicle_id: int | None = Field(None, ge=1)
+    tag: str | None = None
     vin: str | None = None
 
 

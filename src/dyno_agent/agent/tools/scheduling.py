@@ -65,13 +65,15 @@ async def auto_allocate_vehicle(env: ToolEnv, x: a.AutoAllocateVehicleArgs) -> T
 
 
 async def check_vehicle_allocation(env: ToolEnv, x: a.VehicleRefArgs) -> ToolOutcome:
-    vehicle = await vehicles.resolve_vehicle(env.session, vehicle_id=x.vehicle_id, vin=x.vin)
+    vehicle = await vehicles.resolve_vehicle(
+        env.session, vehicle_id=x.vehicle_id, vin=x.vin, tag=x.tag
+    )
     items = await allocations.vehicle_allocations(env.session, vehicle.id)
     data = {
         "vehicle": VehicleBrief.model_validate(vehicle).model_dump(mode="json"),
         "allocations": _allocations(items),
     }
-    return ToolOutcome.success(f"{len(items)} booking(s) for {vehicle.vin}", data)
+    return ToolOutcome.success(f"{len(items)} booking(s) for {vehicle.label}", data)
 
 
 async def detect_conflicts(env: ToolEnv, x: a.DateRangeArgs) -> ToolOutcome:
@@ -116,7 +118,7 @@ async def _booking_line(env: ToolEnv, allocation_id: int) -> tuple[Allocation, s
     booking.ensure_can_modify(env.actor, allocation)
     dyno = allocation.dyno.name if allocation.dyno else "no dyno"
     line = (
-        f"allocation #{allocation.id}: {allocation.test_type} for {allocation.vehicle.vin} on "
+        f"allocation #{allocation.id}: {allocation.test_type} for {allocation.vehicle.label} on "
         f"{dyno}, {allocation.start_date} to {allocation.end_date} ({allocation.status})"
     )
     return allocation, line
@@ -204,14 +206,14 @@ SCHEDULING_TOOLS = [
     ),
     ToolSpec(
         "auto_allocate_vehicle",
-        "Book a vehicle (vehicle_id or vin) for a test on the best free compatible dyno. With "
+        "Book a vehicle (vehicle_id, tag or vin) for a test on the best free compatible dyno. With "
         "backup=true, later start days are tried up to max_backup_days.",
         a.AutoAllocateVehicleArgs,
         auto_allocate_vehicle,
     ),
     ToolSpec(
         "check_vehicle_allocation",
-        "All bookings of one vehicle (vehicle_id or vin).",
+        "All bookings of one vehicle (vehicle_id, tag or vin).",
         a.VehicleRefArgs,
         check_vehicle_allocation,
     ),

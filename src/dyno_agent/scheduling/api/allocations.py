@@ -21,7 +21,7 @@ from dyno_agent.scheduling.schemas.allocations import (
     BookingRead,
     RescheduleRequest,
 )
-from dyno_agent.scheduling.vocab import normalize_test_type, normalize_vin
+from dyno_agent.scheduling.vocab import normalize_tag, normalize_test_type, normalize_vin
 
 router = APIRouter(prefix="/allocations", tags=["allocations"])
 
@@ -35,6 +35,7 @@ async def list_allocations(
     dyno_id: Annotated[int | None, Query(ge=1)] = None,
     vehicle_id: Annotated[int | None, Query(ge=1)] = None,
     vin: Annotated[str | None, Query(max_length=20)] = None,
+    tag: Annotated[str | None, Query(max_length=40, description="The vehicle's tag.")] = None,
     test_type: Annotated[str | None, Query(max_length=80)] = None,
     created_by: Annotated[int | None, Query(ge=1)] = None,
     start_date: Annotated[Day | None, Query(description="Ending on or after this day.")] = None,
@@ -46,6 +47,7 @@ async def list_allocations(
         dyno_id=dyno_id,
         vehicle_id=vehicle_id,
         vin=normalize_vin(vin) if vin else None,
+        tag=normalize_tag(tag) if tag else None,
         test_type=normalize_test_type(test_type) if test_type else None,
         created_by=created_by,
         start_date=start_date,

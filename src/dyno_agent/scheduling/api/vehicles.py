@@ -11,6 +11,7 @@ from dyno_agent.deps import ActorDep, CurrentUser, ForceParam, PowerUser, Sessio
 from dyno_agent.pagination import Page, PageParams
 from dyno_agent.scheduling import vehicles
 from dyno_agent.scheduling.schemas.vehicles import VehicleCreate, VehicleRead, VehicleUpdate
+from dyno_agent.scheduling.vocab import normalize_tag
 
 router = APIRouter(prefix="/vehicles", tags=["vehicles"])
 
@@ -21,7 +22,16 @@ async def list_vehicles(
     _: CurrentUser,
     page: PageParams,
     q: Annotated[
-        str | None, Query(max_length=100, description="Search VIN, program, build, team.")
+        str | None,
+        Query(
+            max_length=100, description="Search tag, placeholder key, VIN, program, build, team."
+        ),
+    ] = None,
+    tag: Annotated[
+        str | None, Query(max_length=40, description="Exact tag (any case).", examples=["312W028"])
+    ] = None,
+    placeholder: Annotated[
+        bool | None, Query(description="Only placeholders (true) or only tagged vehicles (false).")
     ] = None,
     drive_type: Annotated[str | None, Query(max_length=20, examples=["AWD"])] = None,
     weight_class: Annotated[str | None, Query(max_length=10, examples=["<10K"])] = None,
@@ -30,6 +40,8 @@ async def list_vehicles(
     items, total = await vehicles.list_vehicles(
         session,
         q=q,
+        tag=normalize_tag(tag) if tag else None,
+        placeholder=placeholder,
         drive_type=drive_type,
         weight_class=weight_class,
         limit=page.limit,

@@ -17,10 +17,16 @@ Days = Annotated[int, Field(ge=1, le=3650, description="Whole days, the start da
 
 
 class _VehicleRef(InputModel):
-    """A vehicle by `vehicle_id` or `vin` (at least one)."""
+    """A vehicle by `vehicle_id`, `tag` or `vin` (at least one; all given must agree)."""
 
     vehicle_id: int | None = Field(None, ge=1)
+    tag: str | None = Field(None, description="The vehicle's tag.", examples=["312W028"])
     vin: str | None = None
+
+    @field_validator("tag")
+    @classmethod
+    def _tag(cls, value: str | None) -> str | None:
+        return None if value is None else vocab.normalize_tag(value)
 
     @field_validator("vin")
     @classmethod
@@ -29,8 +35,8 @@ class _VehicleRef(InputModel):
 
     @model_validator(mode="after")
     def _one_vehicle(self) -> _VehicleRef:
-        if self.vehicle_id is None and self.vin is None:
-            raise ValueError("give vehicle_id or vin")
+        if self.vehicle_id is None and self.vin is None and self.tag is None:
+            raise ValueError("give vehicle_id, tag or vin")
         return self
 
 
@@ -78,7 +84,9 @@ class VehicleBrief(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    vin: str
+    tag: str | None
+    placeholder_key: str | None
+    vin: str | None
     program: str | None
     drive_type: str
     weight_class: str

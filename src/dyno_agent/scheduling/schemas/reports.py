@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from dyno_agent.scheduling.reports import UtilizationReport
 from dyno_agent.scheduling.schemas.allocations import DynoBrief
@@ -20,6 +20,7 @@ class ConflictRead(BaseModel):
     start_date: dt.date
     end_date: dt.date
     message: str
+    tag: str | None = Field(None, description="The vehicle's tag (or placeholder key).")
 
 
 class DynoDayStatusRead(BaseModel):

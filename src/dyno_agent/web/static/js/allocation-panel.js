@@ -1,7 +1,7 @@
 // Details of one allocation, with Cancel and Reschedule when the signed-in user may do them.
 
 import { api, errorText } from "./api.js";
-import { append, confirmDialog, errorBox, field, h, option, replace, toast } from "./dom.js";
+import { append, confirmDialog, errorBox, field, h, option, replace, toast, vehicleName } from "./dom.js";
 import { formatDateTime, formatRange } from "./dates.js";
 import { colorFor } from "./colors.js";
 import { mayChange, state } from "./state.js";
@@ -35,7 +35,7 @@ export function showAllocation(root, allocation, { users, dynos, onChanged, onCl
   const details = h(
     "dl",
     { class: "details" },
-    row("Vehicle", h("span", { class: "mono" }, vehicle.vin), ` (#${vehicle.id})`),
+    row("Vehicle", h("span", { class: "mono" }, vehicleName(vehicle)), vehicle.vin && vehicle.vin !== vehicleName(vehicle) ? ` (VIN ${vehicle.vin}, #${vehicle.id})` : ` (#${vehicle.id})`),
     row("Program", vehicle.program || "—"),
     row("Vehicle class", `${vehicle.drive_type}, ${vehicle.weight_class}`),
     row("Test", h("span", { class: "swatch", style: { "--c": colorFor(allocation.test_type) } }), allocation.test_type),
@@ -58,7 +58,7 @@ export function showAllocation(root, allocation, { users, dynos, onChanged, onCl
         onclick: async () => {
           const ok = await confirmDialog({
             title: `Cancel allocation #${allocation.id}?`,
-            message: `${allocation.test_type} for ${vehicle.vin} on ${allocation.dyno?.name ?? "no dyno"}, ${formatRange(allocation.start_date, allocation.end_date)}. This cannot be undone.`,
+            message: `${allocation.test_type} for ${vehicleName(vehicle)} on ${allocation.dyno?.name ?? "no dyno"}, ${formatRange(allocation.start_date, allocation.end_date)}. This cannot be undone.`,
             confirmLabel: "Cancel booking",
             cancelLabel: "Keep it",
             danger: true,

@@ -1,7 +1,7 @@
-// The Book view: an availability search (or a vehicle picked by VIN), its answer, one-click booking.
+// The Book view: an availability search (or a vehicle picked by tag or VIN), its answer, one-click booking.
 
 import { api, errorText } from "./api.js";
-import { append, debounce, emptyState, errorBox, field, h, loading, option, replace, toast } from "./dom.js";
+import { append, debounce, emptyState, errorBox, field, h, loading, option, replace, toast, vehicleName } from "./dom.js";
 import { addDays, formatDay, formatRange, nextMonday } from "./dates.js";
 import { emit, state, today } from "./state.js";
 
@@ -11,7 +11,7 @@ export function createBookView(root) {
   let vehicle = null; // the picked vehicle, or null
   let lastSearch = null; // the query of the answer on screen
 
-  const vehicleInput = h("input", { type: "text", list: "book-vehicles", autocomplete: "off", placeholder: "VIN, program or #id", spellcheck: "false" });
+  const vehicleInput = h("input", { type: "text", list: "book-vehicles", autocomplete: "off", placeholder: "Tag, VIN, program or #id", spellcheck: "false" });
   const vehicleList = h("datalist", { id: "book-vehicles" });
   const vehicleInfo = h("p", { class: "vehicle-info muted", "aria-live": "polite" }, "No vehicle picked: search by weight and drive only.");
   const testType = h("select", { required: true }, option("", "Choose a test type"));
@@ -60,7 +60,7 @@ export function createBookView(root) {
       vehicleInfo.textContent = "No vehicle picked: search by weight and drive only.";
       return;
     }
-    vehicleInput.value = found.vin;
+    vehicleInput.value = vehicleName(found);
     weight.value = found.weight_lbs ?? "";
     weightClass.value = found.weight_lbs ? "" : found.weight_class;
     drive.value = found.drive_type;
@@ -84,23 +84,23 @@ export function createBookView(root) {
   const suggest = debounce(async () => {
     try {
       const found = await lookup(vehicleInput.value);
-      replace(vehicleList, ...found.map((v) => option(v.vin, `${v.vin} · ${v.program || ""} · ${v.drive_type}`)));
-      const exact = found.find((v) => v.vin === vehicleInput.value.trim().toUpperCase());
+      replace(vehicleList, ...found.map((v) => option(vehicleName(v), `${vehicleName(v)} · ${v.vin && v.vin !== vehicleName(v) ? `${v.vin} · ` : ""}${v.program || ""} · ${v.drive_type}`)));
+      const exact = found.find((v) => names(v, vehicleInput.value));
       if (exact && exact !== vehicle) pick(exact);
     } catch {
       // suggestions are a convenience; the search reports real errors
     }
   }, 200);
   vehicleInput.addEventListener("input", () => {
-    if (vehicle && vehicleInput.value.trim().toUpperCase() !== vehicle.vin) pick(null);
+    if (vehicle && !names(vehicle, vehicleInput.value)) pick(null);
     suggest();
   });
 
   async function resolveVehicle() {
     const text = vehicleInput.value.trim();
-    if (!text || (vehicle && text.toUpperCase() === vehicle.vin)) return true;
+    if (!text || (vehicle && names(vehicle, text))) return true;
     const found = await lookup(text);
-    const exact = found.find((v) => v.vin === text.toUpperCase()) ?? (found.length === 1 ? found[0] : null);
+    const exact = found.find((v) => names(v, text)) ?? (found.length === 1 ? found[0] : null);
     if (!exact) {
       vehicleInfo.textContent = found.length ? `${found.length} vehicles match; pick one from the list.` : "No vehicle matches.";
       vehicleInput.focus();
@@ -213,4 +213,10 @@ export function createBookView(root) {
       (arg?.vehicle ? testType : vehicleInput).focus();
     },
   };
+}
+
+// Whether typed text names this vehicle: its tag or VIN, any case and spacing.
+function names(v, text) {
+  const key = text.trim().replace(/\s+/g, " ").toUpperCase();
+  return key !== "" && (key === v.tag || key === v.vin);
 }

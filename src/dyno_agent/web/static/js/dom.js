@@ -133,3 +133,8 @@ export function dataTable(headers, rows) {
     ),
   );
 }
+
+// How the UI names a vehicle: its tag, else its VIN, else its placeholder key (not built yet).
+export function vehicleName(v) {
+  return v.tag || v.vin || v.placeholder_key || `#${v.id}`;
+}

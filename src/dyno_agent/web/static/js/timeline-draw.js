@@ -1,6 +1,6 @@
 // Draws the schedule grid: a row per dyno grouped by facility, day columns, bars, maintenance, today.
 
-import { h } from "./dom.js";
+import { h, vehicleName } from "./dom.js";
 import { addDays, daysBetween, formatDay, monthStart, parseDay, weekdayIndex } from "./dates.js";
 import { colorFor } from "./colors.js";
 
@@ -59,8 +59,8 @@ function bar(range, allocation, onSelect, selectedId) {
   const place = span(range, allocation.start_date, allocation.end_date);
   if (!place) return null;
   const vehicle = allocation.vehicle;
-  const label = `#${allocation.id} ${vehicle.vin.slice(-6)} · ${allocation.test_type}`;
-  const description = `Allocation ${allocation.id}: ${allocation.test_type}, vehicle ${vehicle.vin}, ${allocation.start_date} to ${allocation.end_date}, ${allocation.status}`;
+  const label = `#${allocation.id} ${vehicle.tag ?? vehicleName(vehicle).slice(-6)} · ${allocation.test_type}`;
+  const description = `Allocation ${allocation.id}: ${allocation.test_type}, vehicle ${vehicleName(vehicle)}, ${allocation.start_date} to ${allocation.end_date}, ${allocation.status}`;
   const classes = ["bar", `status-${allocation.status}`];
   if (place.clippedStart) classes.push("clip-start");
   if (place.clippedEnd) classes.push("clip-end");
