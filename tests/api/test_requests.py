@@ -86,6 +86,23 @@ async def test_a_power_user_creates_an_open_request_with_normalised_values(
     assert fetched.json() == created
 
 
+async def test_requests_name_their_vehicle_by_tag_too(
+    client: httpx.AsyncClient, session: AsyncSession, manager: dict
+):
+    first, second = await make_vehicle(session), await make_vehicle(session)
+    await session.commit()
+    payload = body(..., tag=first.tag.lower())  # tags are matched as the lab writes them
+    created = await client.post(URL, headers=manager, json=payload)
+    assert created.status_code == 201, created.text
+    assert created.json()["vehicle_id"] == first.id
+
+    moved = await client.patch(
+        f"{URL}/{created.json()['id']}", headers=manager, json={"tag": second.tag}
+    )
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["vehicle_id"] == second.id
+
+
 async def test_an_engineer_may_not_create_a_request(
     client: httpx.AsyncClient, session: AsyncSession, engineer: dict, vehicle_id: int
 ):

@@ -1,5 +1,5 @@
 """Test request schemas: create, edit, read. Test types and mileage steps are normalised on the
-way in; the vehicle is given by `vehicle_id` or `vin`."""
+way in; the vehicle is given by `vehicle_id`, `tag` or `vin`."""
 
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ class TestRequestUpdate(InputModel):
     model_config = _INPUT
 
     vehicle_id: int | None = Field(None, ge=1)
+    tag: str | None = None
     vin: str | None = None
     test_type: TestType | None = None
     mileage_step: MileageStep | None = None
@@ -70,6 +71,11 @@ class TestRequestUpdate(InputModel):
     @classmethod
     def _vin(cls, value: str | None) -> str | None:
         return None if value is None else vocab.normalize_vin(value)
+
+    @field_validator("tag")
+    @classmethod
+    def _tag(cls, value: str | None) -> str | None:
+        return None if value is None else vocab.normalize_tag(value)
 
     @field_validator(
         "vehicle_id",

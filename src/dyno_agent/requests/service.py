@@ -89,13 +89,13 @@ async def create_request(
     session: AsyncSession, actor: Actor, data: TestRequestCreate
 ) -> TestRequest:
     ensure_may_write(actor)
-    vehicle = await resolve_vehicle(session, data.vehicle_id, data.vin)
+    vehicle = await resolve_vehicle(session, data.vehicle_id, data.vin, data.tag)
     step = parse_mileage_step(data.mileage_step)
     desired = data.desired_start or data.earliest_start
     _check_values(data.days, data.earliest_start, desired)
     await _ensure_key_free(session, vehicle.id, data.test_type, step.label)
     request = TestRequest(
-        **data.model_dump(exclude={"vehicle_id", "vin", "mileage_step", "desired_start"}),
+        **data.model_dump(exclude={"vehicle_id", "vin", "tag", "mileage_step", "desired_start"}),
         vehicle_id=vehicle.id,
         mileage_step=step.label,
         step_from_miles=step.from_miles,
@@ -187,9 +187,9 @@ async def update_request(
     request = await get_request(session, request_id, for_update=True)
     _ensure_editable(request)
     changes = data.model_dump(exclude_unset=True)
-    vin = changes.pop("vin", None)
-    if "vehicle_id" in changes or vin is not None:
-        vehicle = await resolve_vehicle(session, changes.get("vehicle_id"), vin)
+    vin, tag = changes.pop("vin", None), changes.pop("tag", None)
+    if "vehicle_id" in changes or vin is not None or tag is not None:
+        vehicle = await resolve_vehicle(session, changes.get("vehicle_id"), vin, tag)
         changes["vehicle_id"] = vehicle.id
     if "mileage_step" in changes:
         step = parse_mileage_step(changes["mileage_step"])
