@@ -41,6 +41,20 @@ def test_add_records_an_open_request_by_vin_and_the_audit_says_cli(dyno_demo: Dy
     assert audit == [("insert", "cli", f"os:{getpass.getuser()}")]
 
 
+def test_add_and_edit_name_the_vehicle_by_tag(dyno_demo: Dyno):
+    (first, tag), (second, other) = (
+        tuple(row) for row in dyno_demo.rows("SELECT id, tag FROM vehicles ORDER BY id LIMIT 2")
+    )
+    created = add(
+        dyno_demo, "--tag", str(tag).lower(), "-t", "brake", "--step", "0K-5K",
+        "--days", "3", "--earliest", START,
+    )  # fmt: skip
+    assert created["vehicle_id"] == first
+    edited = dyno_demo("requests", "edit", str(created["id"]), "--tag", str(other), "--json")
+    assert edited.exit_code == 0, edited.output
+    assert json.loads(edited.stdout)["vehicle_id"] == second
+
+
 def test_show_and_list_print_one_line_per_request_and_filter(dyno_demo: Dyno):
     first, _ = vehicle(dyno_demo)
     _, vin = vehicle(dyno_demo, 1)

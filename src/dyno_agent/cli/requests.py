@@ -24,6 +24,7 @@ app = typer.Typer(help="Test requests: demand not yet on a dyno.", no_args_is_he
 RequestId = Annotated[int, typer.Argument(help="Test request id.")]
 VehicleId = Annotated[int | None, typer.Option("--vehicle", help="Vehicle id.")]
 Vin = Annotated[str | None, typer.Option("--vin", help="Vehicle VIN (any case).")]
+Tag = Annotated[str | None, typer.Option("--tag", help="Vehicle tag (Tag #, any case).")]
 Step = Annotated[str | None, typer.Option("--step", help="Mileage step, e.g. '5K-75K'.")]
 Priority = Annotated[int | None, typer.Option(help="1 (lowest) to 5 (highest); default 3.")]
 Notes = Annotated[str | None, typer.Option(help="Free text.")]
@@ -95,6 +96,11 @@ def list_requests(
     typer.echo(f"{len(rows)} of {total} test request(s).")
 
 
+def _given(**options: Any) -> dict[str, Any]:
+    """The options the user gave: typer leaves the others None."""
+    return {name: value for name, value in options.items() if value is not None}
+
+
 @app.command()
 def show(request_id: RequestId, as_json: JsonFlag = False) -> None:
     """One test request."""
@@ -112,6 +118,7 @@ def add(
     days: Annotated[int, typer.Option("--days", help="Length in whole days.")],
     earliest: Annotated[dt.date, date_option("Earliest start.")],
     vehicle: VehicleId = None,
+    tag: Tag = None,
     vin: Vin = None,
     desired: Desired = None,
     priority: Priority = None,
@@ -121,18 +128,19 @@ def add(
     """Record a test to place later (power_user)."""
 
     async def work(session: AsyncSession, actor: Actor) -> TestRequestRead:
-        fields: dict[str, Any] = {
-            "vehicle_id": vehicle,
-            "vin": vin,
-            "test_type": test_type,
-            "mileage_step": step,
-            "days": days,
-            "earliest_start": earliest,
-            "desired_start": desired,
-            "priority": priority,
-            "notes": notes,
-        }
-        data = TestRequestCreate.model_validate({k: v for k, v in fields.items() if v is not None})
+        fields = _given(
+            vehicle_id=vehicle,
+            tag=tag,
+            vin=vin,
+            test_type=test_type,
+            mileage_step=step,
+            days=days,
+            earliest_start=earliest,
+            desired_start=desired,
+            priority=priority,
+            notes=notes,
+        )
+        data = TestRequestCreate.model_validate(fields)
         return TestRequestRead.model_validate(await service.create_request(session, actor, data))
 
     _show(transact_as(work), as_json, "Recorded.")
@@ -142,6 +150,7 @@ def add(
 def edit(
     request_id: RequestId,
     vehicle: VehicleId = None,
+    tag: Tag = None,
     vin: Vin = None,
     test_type: Annotated[str | None, typer.Option("--test-type", "-t", help="Test type.")] = None,
     step: Step = None,
@@ -155,18 +164,19 @@ def edit(
     """Change an open or planned request; only the options given change (power_user)."""
 
     async def work(session: AsyncSession, actor: Actor) -> TestRequestRead:
-        fields: dict[str, Any] = {
-            "vehicle_id": vehicle,
-            "vin": vin,
-            "test_type": test_type,
-            "mileage_step": step,
-            "days": days,
-            "earliest_start": earliest,
-            "desired_start": desired,
-            "priority": priority,
-            "notes": notes,
-        }
-        data = TestRequestUpdate.model_validate({k: v for k, v in fields.items() if v is not None})
+        fields = _given(
+            vehicle_id=vehicle,
+            tag=tag,
+            vin=vin,
+            test_type=test_type,
+            mileage_step=step,
+            days=days,
+            earliest_start=earliest,
+            desired_start=desired,
+            priority=priority,
+            notes=notes,
+        )
+        data = TestRequestUpdate.model_validate(fields)
         request = await service.update_request(session, actor, request_id, data)
         return TestRequestRead.model_validate(request)
 
