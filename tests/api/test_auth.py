@@ -14,20 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent.auth.models import Role, User
 from dyno_agent.config import Settings
+from tests.api.conftest import error_body
 from tests.factories import PASSWORD, auth_header, make_user, token_for
 
 AUTH = "/api/v1/auth"
 USERS = "/api/v1/users"
-
-
-def error_body(response: httpx.Response, status: int, code: str) -> dict:
-    """The JSON error body, after checking its status, shape and code."""
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error", "message", "details"}
-    assert body["error"] == code
-    assert body["message"]
-    return body
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent.auth.models import Role, User
 from dyno_agent.scheduling.models import Dyno, MaintenanceWindow, Vehicle
+from tests.api.conftest import error_body
 from tests.factories import (
     auth_header,
     make_allocation,
@@ -28,13 +29,6 @@ END = dt.date(2026, 3, 18)
 
 # Setup is committed before requesting, so a failed request's rollback keeps it; the rollback
 # expires loaded objects, so tests keep plain ids.
-
-
-def error_body(response: httpx.Response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error", "message", "details"} and body["error"] == code
-    return body
 
 
 class Lab:

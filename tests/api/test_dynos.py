@@ -11,20 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent.auth.models import Role
 from dyno_agent.scheduling.models import Dyno, DynoRule
+from tests.api.conftest import error_body
 from tests.factories import auth_header, make_allocation, make_dyno, make_user, make_vehicle
 
 URL = "/api/v1/dynos"
 
 # Setup is committed before requesting, so a failed request's rollback keeps it; the rollback
 # expires every loaded object, so tests keep plain ids rather than reading ORM objects afterwards.
-
-
-def error_body(response: httpx.Response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error", "message", "details"}
-    assert body["error"] == code and body["message"]
-    return body
 
 
 async def count(session: AsyncSession, model: type = Dyno) -> int:
@@ -38,20 +31,6 @@ async def stored_rules(session: AsyncSession, dyno_id: int) -> set[tuple[str, st
         )
     )
     return {(t, d, w) for t, d, w in rows}
-
-
-@pytest.fixture
-async def engineer(session: AsyncSession) -> dict[str, str]:
-    headers = auth_header(await make_user(session, Role.user))
-    await session.commit()
-    return headers
-
-
-@pytest.fixture
-async def manager(session: AsyncSession) -> dict[str, str]:
-    headers = auth_header(await make_user(session, Role.power_user))
-    await session.commit()
-    return headers
 
 
 @pytest.fixture

@@ -10,14 +10,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dyno_agent.auth.models import Role
 from dyno_agent.scheduling.models import Allocation, Dyno, MaintenanceWindow
+from tests.api.conftest import error_body
 from tests.factories import (
-    auth_header,
     make_allocation,
     make_dyno,
     make_maintenance,
-    make_user,
     make_vehicle,
 )
 
@@ -31,14 +29,6 @@ def d(day: int) -> str:
     return dt.date(2026, 3, day).isoformat()
 
 
-def error_body(response: httpx.Response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error", "message", "details"}
-    assert body["error"] == code and body["message"]
-    return body
-
-
 async def windows(session: AsyncSession) -> list[tuple[str, str]]:
     rows = await session.execute(
         select(MaintenanceWindow.start_date, MaintenanceWindow.end_date).order_by(
@@ -46,20 +36,6 @@ async def windows(session: AsyncSession) -> list[tuple[str, str]]:
         )
     )
     return [(start.isoformat(), end.isoformat()) for start, end in rows]
-
-
-@pytest.fixture
-async def engineer(session: AsyncSession) -> dict[str, str]:
-    headers = auth_header(await make_user(session, Role.user))
-    await session.commit()
-    return headers
-
-
-@pytest.fixture
-async def manager(session: AsyncSession) -> dict[str, str]:
-    headers = auth_header(await make_user(session, Role.power_user))
-    await session.commit()
-    return headers
 
 
 @pytest.fixture

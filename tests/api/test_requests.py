@@ -9,39 +9,17 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dyno_agent.auth.models import Role
 from dyno_agent.requests.models import TestRequest
+from tests.api.conftest import error_body
 from tests.conftest import TODAY
-from tests.factories import auth_header, make_user, make_vehicle
+from tests.factories import make_vehicle
 
 URL = "/api/v1/requests"
 START = (TODAY + dt.timedelta(days=10)).isoformat()
 
 
-def error_body(response: httpx.Response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error", "message", "details"}
-    assert body["error"] == code and body["message"]
-    return body
-
-
 async def count(session: AsyncSession) -> int:
     return await session.scalar(select(func.count()).select_from(TestRequest)) or 0
-
-
-@pytest.fixture
-async def engineer(session: AsyncSession) -> dict[str, str]:
-    headers = auth_header(await make_user(session, Role.user))
-    await session.commit()
-    return headers
-
-
-@pytest.fixture
-async def manager(session: AsyncSession) -> dict[str, str]:
-    headers = auth_header(await make_user(session, Role.power_user))
-    await session.commit()
-    return headers
 
 
 @pytest.fixture

@@ -14,18 +14,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent.auth.models import Role
+from tests.api.conftest import error_body
 from tests.factories import PASSWORD, TEST_SECRET, auth_header, make_user
 
 AUTH = "/api/v1/auth"
 USERS = "/api/v1/users"
 NEW_PASSWORD = "a-new-password-2"
-
-
-def error_body(response: httpx.Response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error", "message", "details"} and body["error"] == code
-    return body
 
 
 async def me(client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Response:

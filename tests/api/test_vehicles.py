@@ -9,20 +9,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dyno_agent.auth.models import Role
 from dyno_agent.scheduling.models import Vehicle
-from tests.factories import auth_header, make_allocation, make_dyno, make_user, make_vehicle
+from tests.api.conftest import error_body
+from tests.factories import make_allocation, make_dyno, make_vehicle
 
 URL = "/api/v1/vehicles"
 VIN = "1FTFW1E58PFA00001"  # a valid check digit
-
-
-def error_body(response: httpx.Response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error", "message", "details"}
-    assert body["error"] == code and body["message"]
-    return body
 
 
 # Setup is committed before requesting, so a failed request's rollback keeps it; the rollback
@@ -31,20 +23,6 @@ def error_body(response: httpx.Response, status: int, code: str) -> dict:
 
 async def count(session: AsyncSession) -> int:
     return await session.scalar(select(func.count()).select_from(Vehicle)) or 0
-
-
-@pytest.fixture
-async def engineer(session: AsyncSession) -> dict[str, str]:
-    headers = auth_header(await make_user(session, Role.user))
-    await session.commit()  # so a failed request's rollback keeps it
-    return headers
-
-
-@pytest.fixture
-async def manager(session: AsyncSession) -> dict[str, str]:
-    headers = auth_header(await make_user(session, Role.power_user))
-    await session.commit()
-    return headers
 
 
 # Create -------------------------------------------------------------------------------------------
