@@ -2,7 +2,7 @@
 
 import { ApiError, api, errorText, getAll } from "./api.js";
 import { append, confirmDialog, dataTable, emptyState, errorBox, field, h, loading, option, replace, toast } from "./dom.js";
-import { formatRange } from "./dates.js";
+import { formatDateTime, formatRange } from "./dates.js";
 import { colorFor } from "./colors.js";
 import { drawTimeline } from "./timeline-draw.js";
 import { groupBy, rangeOf, shift, title } from "./timeline.js";
@@ -216,6 +216,9 @@ export function createPlanView(root) {
     field("Test type", testType),
     h("div", { class: "form-actions" }, planButton),
   );
+  const recent = h("details", { class: "card recent-plans" }, h("summary", {}, "Recent plans"));
+  const recentList = h("div");
+  recent.append(recentList);
   const output = h("div", { class: "plan-output", "aria-live": "polite" });
   const preview = createPreview((allocation) => emit("navigate", { view: "schedule", arg: { allocation } }));
   append(
@@ -223,8 +226,53 @@ export function createPlanView(root) {
     h("h2", {}, "Plan the open requests"),
     h("p", { class: "muted" }, "A plan is a preview: nothing is booked until a power user commits it."),
     form,
+    recent,
     output,
   );
+
+  async function loadRecent() {
+    try {
+      const page = await api.get("plans", { limit: 10 });
+      const items = page.items ?? page;
+      replace(
+        recentList,
+        items.length
+          ? h(
+              "ul",
+              { class: "recent-list" },
+              items.map((p) =>
+                h(
+                  "li",
+                  { "data-plan-id": p.id },
+                  h("button", { type: "button", class: "btn btn-link", onclick: () => openPlan(p.id) }, `Plan #${p.id}`),
+                  ` · ${formatDateTime(p.created_at)} · `,
+                  h("span", { class: `badge plan-status plan-${p.status}` }, p.status),
+                  p.summary ? ` · ${p.summary.placed} of ${p.summary.requests} placed` : "",
+                ),
+              ),
+            )
+          : h("p", { class: "muted" }, "No plans yet."),
+      );
+    } catch (err) {
+      replace(recentList, errorBox(errorText(err)));
+    }
+  }
+
+  async function openPlan(id) {
+    const mine = ++seq;
+    replace(output, loading());
+    try {
+      const found = await api.get(`plans/${id}`);
+      if (mine !== seq) return;
+      plan = found;
+      render();
+    } catch (err) {
+      if (mine === seq) replace(output, errorBox(errorText(err)));
+    }
+  }
+  recent.addEventListener("toggle", () => {
+    if (recent.open) loadRecent();
+  });
 
   function body() {
     return {
@@ -243,6 +291,7 @@ export function createPlanView(root) {
       if (mine !== seq) return;
       plan = made;
       render();
+      if (recent.open) loadRecent();
     } catch (err) {
       if (mine === seq) replace(output, errorBox(errorText(err)));
     } finally {
@@ -288,6 +337,7 @@ export function createPlanView(root) {
       plan = { ...plan, status: answer.status };
       emit("allocations-changed");
       toast(`Plan #${plan.id} committed.`, "success");
+      if (recent.open) loadRecent();
       render(
         h(
           "div",
@@ -310,5 +360,9 @@ export function createPlanView(root) {
     event.preventDefault();
     makePlan();
   });
-  return {};
+  return {
+    show(arg) {
+      if (arg?.planId) openPlan(arg.planId);
+    },
+  };
 }
