@@ -35,6 +35,7 @@ function counts(report) {
     stat("created-allocations", "allocations created", report.created.allocations),
     stat("updated-vehicles", "vehicles updated", report.updated.vehicles),
     stat("updated-requests", "requests updated", report.updated.requests),
+    report.updated.allocations !== undefined ? stat("updated-allocations", "allocations updated", report.updated.allocations) : null,
     stat("unchanged", "unchanged", report.unchanged),
     stat("skipped", "skipped", report.skipped, report.skipped ? "warn" : ""),
   );
@@ -51,8 +52,19 @@ function problemsTable(problems) {
     { class: "card", "aria-label": "Problems" },
     h("h3", {}, `Problems (${problems.length})`),
     dataTable(
-      ["Sheet", "Row", "Column", "Value", "Reason"],
-      problems.map((p) => h("tr", { class: "problem" }, h("td", {}, p.sheet), h("td", { class: "num" }, String(p.row)), h("td", {}, p.column ?? "—"), h("td", {}, h("code", {}, cellText(p.value))), h("td", {}, p.reason))),
+      ["Sheet", "Row", "Column", "Value", "Reason", ""],
+      problems.map((p) =>
+        h(
+          "tr",
+          { class: `problem problem-${p.severity ?? "error"}` },
+          h("td", {}, p.sheet),
+          h("td", { class: "num" }, p.row ?? "—"),
+          h("td", {}, p.column ?? "—"),
+          h("td", {}, h("code", {}, cellText(p.value))),
+          h("td", {}, p.reason),
+          h("td", {}, h("span", { class: `badge severity-${p.severity ?? "error"}` }, p.severity === "warning" ? "warning: imported" : "invalid row")),
+        ),
+      ),
     ),
   );
 }
@@ -81,7 +93,14 @@ function changesSection(changes) {
       dataTable(
         ["Row", "Key", "Action", "Fields"],
         shown.slice(0, MAX_CHANGE_ROWS).map((c) =>
-          h("tr", { class: `change change-${c.action}` }, h("td", { class: "num" }, String(c.row)), h("td", {}, c.key), h("td", {}, h("span", { class: `badge action-${c.action}` }, c.action)), h("td", {}, fieldChanges(c.fields))),
+          h(
+            "tr",
+            { class: `change change-${c.action}` },
+            h("td", { class: "num" }, String(c.row)),
+            h("td", {}, c.key),
+            h("td", {}, h("span", { class: `badge action-${c.action}` }, c.action), c.what === "allocation" ? h("small", { class: "muted" }, " booking") : null),
+            h("td", {}, fieldChanges(c.fields)),
+          ),
         ),
       ),
       shown.length > MAX_CHANGE_ROWS ? h("p", { class: "muted" }, `The first ${MAX_CHANGE_ROWS} of ${shown.length} rows are shown.`) : null,
@@ -94,6 +113,16 @@ function changesSection(changes) {
     { class: "card", "aria-label": "Changes" },
     h("div", { class: "card-head" }, h("h3", {}, "Changes"), h("label", { class: "check" }, showUnchanged, " Show unchanged rows")),
     body,
+  );
+}
+
+function vehicleSection(changes) {
+  if (!changes?.length) return null;
+  return h(
+    "section",
+    { class: "card", "aria-label": "Vehicle changes" },
+    h("h3", {}, `Vehicles changed (${changes.length})`),
+    dataTable(["Vehicle", "Fields"], changes.slice(0, MAX_CHANGE_ROWS).map((v) => h("tr", {}, h("td", {}, v.key), h("td", {}, fieldChanges(v.fields))))),
   );
 }
 
@@ -127,6 +156,7 @@ function reportView(report) {
     report.problems.length ? problemsTable(report.problems) : null,
     diffSection("Dyno rules", report.rules),
     diffSection("Maintenance windows", report.maintenance),
+    vehicleSection(report.vehicle_changes),
     changesSection(report.changes),
   );
 }

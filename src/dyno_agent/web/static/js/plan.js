@@ -13,7 +13,7 @@ const MAX_TABLE_ROWS = 500; // rows drawn per table; the summary counts every re
 const REASONS = {
   no_compatible_dyno: "no compatible dyno",
   capacity: "compatible dynos full until the horizon",
-  chain_too_long: "vehicle chain too long",
+  vehicle_chain: "vehicle chain too long",
   bad_data: "bad data",
 };
 
@@ -54,6 +54,9 @@ function summaryCard(plan) {
       stat("utilisation", "utilisation before → after", `${percent(s.utilisation_before)} → ${percent(s.utilisation_after)}`),
     ),
     h("p", { class: "solver" }, "Solver: ", h("strong", { "data-solver-status": s.solver_status }, solverText(s))),
+    s.unplaced_by_reason && Object.keys(s.unplaced_by_reason).length
+      ? h("p", { class: "unplaced-reasons" }, "Not placed: ", Object.entries(s.unplaced_by_reason).map(([reason, n]) => `${n} ${REASONS[reason] ?? reason}`).join(", "), ".")
+      : null,
     s.bottleneck ? h("p", { class: "alert alert-info bottleneck" }, h("strong", {}, "Bottleneck: "), s.bottleneck) : null,
   );
 }
@@ -89,9 +92,9 @@ function assignmentsTable(assignments) {
               h("td", {}, a.vehicle_label),
               h("td", {}, h("span", { class: "swatch", style: { "--c": colorFor(a.test_type) } }), a.test_type),
               h("td", {}, a.mileage_step),
-              h("td", {}, a.dyno_name, h("small", { class: "muted" }, ` ${a.facility}`)),
+              h("td", {}, a.dyno_name, a.facility ? h("small", { class: "muted" }, ` ${a.facility}`) : null),
               h("td", {}, formatRange(a.start_date, a.end_date)),
-              h("td", {}, a.desired_start),
+              h("td", {}, a.desired_start ?? "—"),
               h("td", { class: "num" }, a.lateness_days ? `${a.lateness_days} d` : "—"),
             ),
           ),
@@ -204,8 +207,8 @@ export function createPlanView(root) {
   let seq = 0;
   const canCommit = hasRole("power_user");
 
-  const horizon = h("input", { type: "number", min: 1, max: 730, step: 1, required: true, value: 365 });
-  const timeLimit = h("input", { type: "number", min: 1, max: 600, step: 1, required: true, value: 30 });
+  const horizon = h("input", { type: "number", min: 1, step: 1, required: true, value: 365 });
+  const timeLimit = h("input", { type: "number", min: 1, step: 1, placeholder: "server default" });
   const testType = h("select", {}, option("", "All test types"), state.testTypes.map((t) => option(t, t)));
   const planButton = h("button", { type: "submit", class: "btn btn-primary" }, "Plan");
   const form = h(
@@ -277,7 +280,7 @@ export function createPlanView(root) {
   function body() {
     return {
       horizon_days: Number(horizon.value),
-      time_limit_s: Number(timeLimit.value),
+      time_limit_s: timeLimit.value ? Number(timeLimit.value) : null,
       test_type: testType.value || null,
     };
   }
@@ -285,7 +288,7 @@ export function createPlanView(root) {
   async function makePlan() {
     const mine = ++seq;
     planButton.disabled = true;
-    replace(output, loading(`Planning… (up to ${timeLimit.value} s)`));
+    replace(output, loading(timeLimit.value ? `Planning… (up to ${timeLimit.value} s)` : "Planning…"));
     try {
       const made = await api.post("plans", body());
       if (mine !== seq) return;
