@@ -4,7 +4,7 @@ import { ApiError, api, errorText } from "./api.js";
 import { append, dataTable, emptyState, errorBox, field, h, loading, replace, toast } from "./dom.js";
 import { emit } from "./state.js";
 
-const MAX_CHANGE_ROWS = 500; // the table shows this many; the counts above it cover every row
+const MAX_CHANGE_ROWS = 500; // rows drawn per table; the counts above them cover every row
 
 function total(group) {
   return Object.values(group || {}).reduce((a, b) => a + b, 0);
@@ -47,13 +47,15 @@ function cellText(value) {
 }
 
 function problemsTable(problems) {
+  const errors = problems.filter((p) => p.severity !== "warning");
+  const ordered = [...errors, ...problems.filter((p) => p.severity === "warning")];
   return h(
     "section",
     { class: "card", "aria-label": "Problems" },
-    h("h3", {}, `Problems (${problems.length})`),
+    h("h3", {}, `Problems (${errors.length} make a row invalid, ${problems.length - errors.length} warnings)`),
     dataTable(
       ["Sheet", "Row", "Column", "Value", "Reason", ""],
-      problems.map((p) =>
+      ordered.slice(0, MAX_CHANGE_ROWS).map((p) =>
         h(
           "tr",
           { class: `problem problem-${p.severity ?? "error"}` },
@@ -66,6 +68,7 @@ function problemsTable(problems) {
         ),
       ),
     ),
+    ordered.length > MAX_CHANGE_ROWS ? h("p", { class: "muted" }, `The first ${MAX_CHANGE_ROWS} of ${ordered.length} problems are shown; the CLI's --json lists them all.`) : null,
   );
 }
 
