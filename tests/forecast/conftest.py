@@ -4,22 +4,27 @@ shared workbook (a copy, so tests do not depend on ../shared) and a way to write
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import openpyxl
-from sqlalchemy.ext.asyncio import AsyncSession
+import pytest
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from dyno_agent.auth.actor import Actor, Channel
-from dyno_agent.auth.models import Role
 from dyno_agent.config import Settings
+from dyno_agent.db import migrate
+from dyno_agent.db.embedded import drop_database
+from dyno_agent.db.engine import make_engine, make_session_factory
 from dyno_agent.demo.catalog import rules_by_dyno
 from dyno_agent.demo.workbook import facility_of
 from dyno_agent.forecast import columns as c
 from dyno_agent.forecast.service import ImportOptions, import_forecast
 from dyno_agent.scheduling.dynos import create_dyno
 from dyno_agent.scheduling.schemas.dynos import DynoCreate, RuleIn
+from tests.conftest import create_scratch_database
 
 WORKBOOK = Path(__file__).parent / "data" / "cert_fuel_baseline.xlsx"
 WORKBOOK_BYTES = WORKBOOK.read_bytes()
@@ -67,4 +72,35 @@ def edited_workbook(edit: Callable[[Any, dict[str, int]], None]) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["Role"]
+@pytest.fixture(scope="module")
+async def imported(server_url: URL) -> AsyncIterator[tuple[AsyncEngine, dict[str, Any]]]:
+    """A database holding the lab's dynos and the shared workbook imported (skipping the
+    invalid rows), once per module; tests change it only inside `db`'s rolled-back transaction."""
+    url, admin = create_scratch_database(server_url, "forecast")
+    migrate.upgrade(url)
+    engine = make_engine(url, pool_size=4)
+    async with make_session_factory(engine)() as session:
+        await make_lab(session)
+        report = await run_import(session, skip_invalid=True)
+        await session.commit()
+    yield engine, report
+    await engine.dispose()
+    drop_database(admin, url.database or "")
+
+
+@pytest.fixture
+async def db(imported: tuple[AsyncEngine, dict[str, Any]]) -> AsyncIterator[AsyncSession]:
+    """A session on the imported database, rolled back after the test."""
+    async with imported[0].connect() as conn:
+        transaction = await conn.begin()
+        session = AsyncSession(
+            bind=conn,
+            join_transaction_mode="create_savepoint",
+            autoflush=False,
+            expire_on_commit=False,
+        )
+        try:
+            yield session
+        finally:
+            await session.close()
+            await transaction.rollback()
