@@ -24,6 +24,8 @@ from dyno_agent.forecast import columns as c
 from dyno_agent.forecast.service import ImportOptions, import_forecast
 from dyno_agent.scheduling.dynos import create_dyno
 from dyno_agent.scheduling.schemas.dynos import DynoCreate, RuleIn
+from tests.api.conftest import engineer, manager  # noqa: F401 - the API tests' role fixtures
+from tests.cli.conftest import blank_url, dyno  # noqa: F401 - the CLI tests' fixtures
 from tests.conftest import create_scratch_database
 
 WORKBOOK = Path(__file__).parent / "data" / "cert_fuel_baseline.xlsx"

@@ -19,22 +19,23 @@ app = typer.Typer(help="Import the lab's files.", no_args_is_help=True)
 MAX_LISTED = 200
 
 
-def _summary(report: dict[str, Any]) -> list[str]:
+def _summary(report: dict[str, Any], refused: bool) -> list[str]:
     created, updated = report["created"], report["updated"]
-    verb = "would be" if report["dry_run"] else "were"
+    hypothetical = report["dry_run"] or refused
+    verb = "would be" if hypothetical else "were"
+    create, change = ("Would create", "Would update") if hypothetical else ("Created", "Updated")
     lines = [
         f"{report['file']} ({report['sheet']}): {report['rows']} rows, {report['valid']} valid, "
         f"{report['invalid']} invalid.",
-        f"Created{' (dry run)' if report['dry_run'] else ''}: {created['vehicles']} vehicles, "
-        f"{created['requests']} requests, {created['allocations']} allocations. "
-        f"Updated: {updated['vehicles']} vehicles, {updated['requests']} requests, "
-        f"{updated['allocations']} allocations. Unchanged: {report['unchanged']}. "
-        f"Skipped: {report['skipped']}.",
+        f"{create}: {created['vehicles']} vehicles, {created['requests']} requests, "
+        f"{created['allocations']} allocations. {change}: {updated['vehicles']} vehicles, "
+        f"{updated['requests']} requests, {updated['allocations']} allocations. "
+        f"Unchanged: {report['unchanged']}. Skipped: {report['skipped']}.",
     ]
-    for change in report["changes"]:
-        if change["action"] == "update":
-            fields = ", ".join(f"{k} {a} -> {b}" for k, (a, b) in change["fields"].items())
-            lines.append(f"  row {change['row']} {change['key']}: {fields}")
+    for row in report["changes"]:
+        if row["action"] == "update":
+            fields = ", ".join(f"{k} {a} -> {b}" for k, (a, b) in row["fields"].items())
+            lines.append(f"  row {row['row']} {row['key']}: {fields}")
     for change in report["vehicle_changes"]:
         fields = ", ".join(f"{k} {a} -> {b}" for k, (a, b) in change["fields"].items())
         lines.append(f"  vehicle {change['key']}: {fields}")
@@ -108,7 +109,7 @@ def forecast(
     if as_json:
         typer.echo(json.dumps(report, indent=2, default=str))
     else:
-        for line in _summary(report) + _problem_table(report["problems"]):
+        for line in _summary(report, bool(refused)) + _problem_table(report["problems"]):
             typer.echo(line)
     if refused:
         typer.echo(f"error: {refused}", err=True)
