@@ -58,7 +58,8 @@ def _problem_table(problems: list[dict[str, Any]]) -> list[str]:
         f"{len(problems)} problem(s):",
         f"  {'sheet':<28} {'row':>5}  {'level':<7} {'column':<26} {'value':<24} reason",
     ]
-    for p in problems[:MAX_LISTED]:
+    ordered = sorted(problems, key=lambda p: (p["severity"] != "error", p["sheet"], p["row"] or 0))
+    for p in ordered[:MAX_LISTED]:
         value = "" if p["value"] is None else str(p["value"])
         lines.append(
             f"  {p['sheet'][:28]:<28} {p['row'] if p['row'] is not None else '':>5}  "

@@ -39,6 +39,18 @@ VEHICLE_FIELDS = (
     "drive_type",
     "weight_class",
 )
+# The sheet column each vehicle field comes from.
+FIELD_COLUMNS = {
+    "vin": c.VIN,
+    "model_year": c.MODEL_YEAR,
+    "program": c.PROGRAM,
+    "build_id": c.BUILD_ID,
+    "cert_team": c.CERT_TEAM,
+    "powerpack": c.POWERPACK,
+    "build_type": c.BUILD_TYPE,
+    "drive_type": c.DRIVE,
+    "weight_class": c.WEIGHT_CLASS,
+}
 _TEXT_LIMITS = {
     "program": 120,
     "build_id": 60,
@@ -386,14 +398,14 @@ def _check_consistency(rows: list[ForecastRow]) -> None:
                     continue
                 if name in ("drive_type", "weight_class"):
                     row.error(
-                        c.DRIVE if name == "drive_type" else c.WEIGHT_CLASS,
+                        FIELD_COLUMNS[name],
                         mine,
                         f"vehicle {vehicle.key} is {theirs} on row {earlier.number}: one vehicle "
                         "has one drive and one weight class",
                     )
                 else:
                     row.warn(
-                        None,
+                        FIELD_COLUMNS[name],
                         mine,
                         f"vehicle {vehicle.key} has {name} {theirs!r} on row {earlier.number}; "
                         "the first is kept",

@@ -20,6 +20,7 @@ from dyno_agent.audit.stamp import stamp
 from dyno_agent.auth.actor import Actor, Channel
 from dyno_agent.config import Settings
 from dyno_agent.errors import InvalidRows
+from dyno_agent.forecast import columns as c
 from dyno_agent.forecast import lab_sheets
 from dyno_agent.forecast.reader import read_forecast
 from dyno_agent.forecast.rows import (
@@ -196,7 +197,7 @@ async def _plan_vehicles(session: AsyncSession, rows: list[ForecastRow]) -> dict
 
 def _warn_vin(rows: list[ForecastRow], key: str, vin: str, owner: str) -> None:
     row = next(r for r in rows if r.vehicle.key == key)
-    row.warn("VIN #", vin, f"this VIN belongs to another vehicle ({owner}); not stored")
+    row.warn(c.VIN, vin, f"this VIN belongs to another vehicle ({owner}); not stored")
 
 
 async def _plan_rows(
@@ -287,11 +288,11 @@ def _plan_allocation(
     where = f"{row.dyno.name} from {start} to {end}"
     clash = _overlap(dyno_busy.get(row.dyno.id, []), start, end)
     if clash is not None:
-        row.error("DYNO", row.dyno.name, f"{where} is taken ({clash})")
+        row.error(c.DYNO, row.dyno.name, f"{where} is taken ({clash})")
         return
     clash = _overlap(vehicle_busy.get(row.vehicle.key, []), start, end)
     if clash is not None:
-        row.error("DYNO", row.dyno.name, f"vehicle {row.vehicle.key} is busy then ({clash})")
+        row.error(c.DYNO, row.dyno.name, f"vehicle {row.vehicle.key} is busy then ({clash})")
         return
     what = f"row {row.number}"
     dyno_busy.setdefault(row.dyno.id, []).append((start, end, what))
@@ -314,7 +315,7 @@ def _plan_allocation_update(plan: _RowPlan, allocation: Allocation) -> None:
         wanted_end = row.allocation_end
     else:
         row.warn(
-            "Status",
+            c.STATUS,
             row.status,
             f"allocation #{allocation.id} is {allocation.status} and cannot become "
             f"{row.allocation_status}; left as it is",
