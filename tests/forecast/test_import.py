@@ -253,3 +253,21 @@ async def test_rules_that_would_strand_bookings_are_refused(db: AsyncSession) ->
     await make_allocation(db, vehicle, vts, dt.date(2026, 6, 1), dt.date(2026, 6, 2))
     with pytest.raises(StrandsBookings):
         await run_import(db, skip_invalid=True, rules=True)
+
+
+async def test_a_class_that_contradicts_a_known_weight_makes_the_vehicle_s_rows_invalid(
+    db: AsyncSession,
+) -> None:
+    await db.execute(
+        update(Vehicle)
+        .where(Vehicle.tag == "312W028")
+        .values(weight_lbs=12_000, weight_class=">10K")
+    )
+    report = await run_import(db, dry_run=True)
+    refused = [p for p in report["problems"] if "weighs 12,000 lbs" in p["reason"]]
+    assert [(p["row"], p["column"]) for p in refused] == [
+        (6, c.WEIGHT_CLASS),
+        (7, c.WEIGHT_CLASS),
+        (8, c.WEIGHT_CLASS),
+    ]
+    assert report["invalid"] == INVALID + 3

@@ -35,7 +35,7 @@ from dyno_agent.forecast.rows import (
 )
 from dyno_agent.requests.models import RequestStatus, TestRequest
 from dyno_agent.requests.service import ensure_may_write
-from dyno_agent.scheduling import stranding
+from dyno_agent.scheduling import stranding, vocab
 from dyno_agent.scheduling.models import (
     ACTIVE_STATUSES,
     TRANSITIONS,
@@ -186,6 +186,11 @@ async def _plan_vehicles(session: AsyncSession, rows: list[ForecastRow]) -> dict
                 data.vin = None
             else:
                 vin_owner[data.vin] = mine or key
+        if existing is not None and existing.weight_lbs is not None and data.weight_class:
+            known = vocab.weight_class_for(existing.weight_lbs)
+            if known != data.weight_class:
+                _refuse_weight(rows, key, existing, known)
+                continue
         if existing is not None:
             for name in VEHICLE_FIELDS:
                 new, old = getattr(data, name), getattr(existing, name)
@@ -193,6 +198,17 @@ async def _plan_vehicles(session: AsyncSession, rows: list[ForecastRow]) -> dict
                     plan.changes[name] = [old, new]
         plans[key] = plan
     return plans
+
+
+def _refuse_weight(rows: list[ForecastRow], key: str, vehicle: Vehicle, known: str) -> None:
+    for row in rows:
+        if row.vehicle.key == key and row.skip_reason is None:
+            row.error(
+                c.WEIGHT_CLASS,
+                row.vehicle.weight_class,
+                f"vehicle {key} weighs {vehicle.weight_lbs:,} lbs, so it is {known}; fix the sheet "
+                "or the vehicle's weight",
+            )
 
 
 def _warn_vin(rows: list[ForecastRow], key: str, vin: str, owner: str) -> None:
