@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     sql_max_result_bytes: int = Field(default=262_144, ge=1024, le=1_000_000_000)
     sql_max_plan_bytes: int = Field(default=64 << 20, ge=1 << 20, le=1 << 40)
 
+    # Forecast import (`dyno import forecast`, POST /imports/forecast): files are untrusted.
+    import_max_bytes: int = Field(default=10 << 20, ge=1024, le=1 << 30)
+    import_max_unzipped_bytes: int = Field(default=100 << 20, ge=1024, le=1 << 34)
+    import_max_rows: int = Field(default=20_000, ge=1, le=1_000_000)
+    import_max_sheets: int = Field(default=20, ge=1, le=1000)
+
     # Server
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

@@ -127,6 +127,24 @@ class InvalidInput(DomainError, ValueError):
     status = 422
 
 
+class NotAWorkbook(InvalidInput):
+    """An uploaded forecast that is not a readable .xlsx or .csv (or has no forecast header)."""
+
+    code = "not_a_workbook"
+
+
+class InvalidRows(InvalidInput):
+    """Some forecast rows are invalid and `skip_invalid` was not given; `details` is the report."""
+
+    code = "invalid_rows"
+
+
+# 413 ---------------------------------------------------------------------------------------------
+class FileTooLarge(DomainError):
+    code = "file_too_large"
+    status = 413
+
+
 # 401 / 403 / 429 ---------------------------------------------------------------------------------
 class NotAuthenticated(DomainError):
     code = "not_authenticated"
