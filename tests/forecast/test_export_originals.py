@@ -130,3 +130,27 @@ def test_a_running_booking_keeps_the_original_new_est_date_when_the_actual_start
         start,
         start,
     )
+
+
+def test_days_left_blank_in_the_sheet_stay_blank_when_its_projected_end_gives_them():
+    original = ROW | {"Days to complete": "N/A", "Projected End Date": "2025-09-17"}  # 21 days
+    same = request_row(request(days=21), vehicle(), originals=original)
+    longer = request_row(request(days=30), vehicle(), originals=original)
+
+    assert (same[c.DAYS_TO_COMPLETE], same[c.PROJECTED_END]) == ("N/A", dt.date(2025, 9, 17))
+    assert (longer[c.DAYS_TO_COMPLETE], longer[c.PROJECTED_END]) == (30, dt.date(2025, 9, 26))
+
+
+def test_a_booking_where_the_sheet_put_it_keeps_the_sheets_own_projected_end():
+    original = ROW | {"Projected End Date": "2025-12-19"}  # the sheet adds cert time
+    booked = request(status="booked")
+
+    kept = request_row(booked, vehicle(), booking(dt.date(2025, 8, 27), 100), originals=original)
+    moved = request_row(booked, vehicle(), booking(dt.date(2025, 8, 28), 100), originals=original)
+
+    assert (kept[c.PROJECTED_END], kept[c.DAYS_TO_COMPLETE]) == (dt.date(2025, 12, 19), 99.6)
+    assert (kept[c.NEW_EST_DATE], kept[c.DYNO]) == (None, 4)
+    assert (moved[c.PROJECTED_END], moved[c.NEW_EST_DATE]) == (
+        dt.date(2025, 12, 6),
+        dt.date(2025, 8, 28),
+    )

@@ -24,8 +24,10 @@ Which cell says what (`request_row`, `allocation_row`):
 
 The request's original cells (`originals`, column name -> value, dates as ISO text or dates) fill
 the columns the database does not keep, and a database-owned cell keeps its original text when it
-says the same thing (`AWD ` for AWD, `150K Mileage` for `150k mileage`, 6.2 days for 7), so a
-re-imported export reads as the rows it was imported from.
+says the same thing (`AWD ` for AWD, `150K Mileage` for `150k mileage`, 6.2 days for 7; the
+sheet's own projected end while the start and days are still those it gives), so a re-imported
+export reads as the rows it was imported from. An unbooked request's original DYNO (the legacy
+macro's guess, `No dyno available`) is not written back: DYNO is filled exactly when booked.
 """
 
 from __future__ import annotations
@@ -227,13 +229,16 @@ def _put_booking(cells: Cells, allocation: Allocation, estimated: dt.date) -> No
         cells[c.FACILITY] = cells[c.DYNO] = None
     est = cells[c.ESTIMATED_START] = _date(cells[c.ESTIMATED_START]) or estimated
     started = status in (RUNNING, COMPLETED)
+    imported_start = (cells[c.ACTUAL_START] if started else None) or cells[c.NEW_EST_DATE] or est
     if started and cells[c.ACTUAL_START] == start:
         pass  # the actual start says when it began: the original NEW EST DATE stays
     elif cells[c.NEW_EST_DATE] != start:
         cells[c.NEW_EST_DATE] = None if est == start else start
     cells[c.ACTUAL_START] = start if started else None
-    _put(cells, c.PROJECTED_END, start + dt.timedelta(days=days))
     cells[c.TESTING_COMPLETED] = allocation.end_date if status == COMPLETED else None
+    if imported_start == start and _same_days(cells, days, start):
+        return  # as imported: the sheet's own projected end and days stay
+    cells[c.PROJECTED_END] = start + dt.timedelta(days=days)
     _put(cells, c.DAYS_TO_COMPLETE, days)
 
 
@@ -241,14 +246,27 @@ def _put_desired(cells: Cells, desired: dt.date, days: int) -> None:
     """An unbooked request: desired start and days, and no dyno."""
     _put_status(cells, SCHEDULED)
     cells[c.DYNO] = cells[c.ACTUAL_START] = cells[c.TESTING_COMPLETED] = None
-    est, new = cells[c.ESTIMATED_START], cells[c.NEW_EST_DATE]
+    est, new = _date(cells[c.ESTIMATED_START]), _date(cells[c.NEW_EST_DATE])
+    if (new or est) == desired and _same_days(cells, days, est, new):
+        return  # as imported: the sheet's own projected end and days stay
     if (new or est) != desired:
         if est is None or est == desired:
             cells[c.ESTIMATED_START], cells[c.NEW_EST_DATE] = desired, None
         else:
             cells[c.NEW_EST_DATE] = desired
-    _put(cells, c.PROJECTED_END, desired + dt.timedelta(days=days))
+    cells[c.PROJECTED_END] = desired + dt.timedelta(days=days)
     _put(cells, c.DAYS_TO_COMPLETE, days)
+
+
+def _same_days(cells: Cells, days: int, *starts: dt.date | None) -> bool:
+    """Whether the original cells give `days`: `Days to complete` rounded up, or when it is
+    not a number, the projected end minus a start."""
+    try:
+        return _days(cells[c.DAYS_TO_COMPLETE], days)
+    except (ValueError, TypeError):
+        pass  # blank or not a number (`N/A`)
+    end = _date(cells[c.PROJECTED_END])
+    return end is not None and any(s is not None and (end - s).days == days for s in starts)
 
 
 def request_row(
