@@ -94,3 +94,7 @@ def test_facility_sheet_titles_are_valid_and_distinct():
     assert writer.sheet_title("a/b:c", taken) == "a_b_c (2)"
     assert writer.sheet_title(FORECAST_SHEET, taken) == f"{FORECAST_SHEET} (2)"
     assert len(writer.sheet_title("x" * 40, taken)) == writer.SHEET_NAME_MAX
+    sheets = read_xlsx(
+        writer.to_xlsx([{TAG: "A", FACILITY: "History"}, {TAG: "B", FACILITY: "[x]"}])
+    )
+    assert list(sheets) == [FORECAST_SHEET, "_x_", "History (2)"]

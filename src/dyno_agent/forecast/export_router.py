@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from starlette.concurrency import run_in_threadpool
 
 from dyno_agent.deps import CurrentUser, SessionDep
 from dyno_agent.forecast import writer
@@ -44,7 +45,8 @@ async def export_schedule_xlsx(
 ) -> Response:
     """The schedule as the forecast workbook: every request and booking, one sheet per facility."""
     rows = await schedule_rows(session, ExportFilter(start_date, end_date, facility))
-    return _download(writer.to_xlsx(rows), writer.XLSX_MEDIA_TYPE, "xlsx")
+    content = await run_in_threadpool(writer.to_xlsx, rows)  # CPU work off the event loop
+    return _download(content, writer.XLSX_MEDIA_TYPE, "xlsx")
 
 
 @router.get("/schedule.csv", response_class=Response, responses=_file(writer.CSV_MEDIA_TYPE))

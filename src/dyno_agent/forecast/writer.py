@@ -89,7 +89,7 @@ def _append_sheet(book: Workbook, title: str, rows: Sequence[Row]) -> None:
 def to_xlsx(rows: Sequence[Row]) -> bytes:
     """The workbook: sheet `FORECAST_SHEET` with every row, then one sheet per facility."""
     book = Workbook(write_only=True)
-    taken = {FORECAST_SHEET.casefold()}
+    taken = {FORECAST_SHEET.casefold(), "history"}  # Excel reserves "History"
     _append_sheet(book, FORECAST_SHEET, rows)
     for facility, facility_rows in facility_sheets(rows).items():
         _append_sheet(book, sheet_title(facility, taken), facility_rows)
