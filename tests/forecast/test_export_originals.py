@@ -154,3 +154,12 @@ def test_a_booking_where_the_sheet_put_it_keeps_the_sheets_own_projected_end():
         dt.date(2025, 12, 6),
         dt.date(2025, 8, 28),
     )
+
+
+def test_the_facility_is_the_requests_own_and_days_round_up_as_the_importer_reads_them():
+    original = ROW | {"TEST FACILITY ": "mpg ", "Days to complete": 100.0000001}
+    restricted = request_row(request(), vehicle(), originals=original, facility="MPG")
+    free = request_row(request(), vehicle(), originals=original, facility=None)
+
+    assert (restricted[c.FACILITY], restricted[c.DAYS_TO_COMPLETE]) == ("mpg ", 100.0000001)
+    assert free[c.FACILITY] is None

@@ -125,29 +125,36 @@ async def test_requests_come_in_source_order_then_bookings_no_request_became(
         ("TBD-2027 P702", "150k mileage", "P702"),
         ("312W028", third.test_type, "75K-150K"),
         ("312W029", api_made.test_type, "0K-5K"),
-        ("312W028", "150k mileage", None),
-        ("312W029", "brake", None),
+        ("312W028", "150k mileage", f"BOOKING {sooner.id}"),
+        ("312W029", "brake", f"BOOKING {later.id}"),
     ]
     assert (rows[4][c.NEW_EST_DATE], rows[4][c.ESTIMATED_START]) == (None, sooner.start_date)
     assert (rows[5][c.FACILITY], rows[5][c.DYNO], rows[5][c.DAYS_TO_COMPLETE]) == ("VTS", "#1", 2)
     assert later.days == 2
 
 
-async def test_cancelled_requests_and_cancelled_bookings_are_left_out(
+async def test_cancelled_requests_are_cancelled_rows_and_cancelled_bookings_alone_are_left_out(
     session: AsyncSession, lab: Lab
 ):
-    cancelled = await add_request(session, lab.tagged, step="0K-5K")
+    cancelled = await add_request(session, lab.placeholder, step="P702", desired=day(3), days=2)
     await service.cancel_request(session, IMPORTER, cancelled.id)
-    booked = await add_request(session, lab.tagged, step="5K-75K")
+    booked = await add_request(session, lab.tagged, step="5K-75K", desired=day(8))
     allocation = await book(session, booked, lab.mpg2, day(10))
     allocation.status = "cancelled"
     await make_allocation(session, lab.other, lab.vts1, day(3), day(4), status="cancelled")
     await session.flush()
-    kept = await add_request(session, lab.other, step="0K-5K")
+    await add_request(session, lab.other, step="0K-5K")
 
     rows = await schedule_rows(session)
 
-    assert [(row[c.TAG], row[c.MILEAGE_STEP]) for row in rows] == [("312W029", kept.mileage_step)]
+    cells = [(r[c.TAG], r[c.MILEAGE_STEP], r[c.STATUS], r[c.FACILITY], r[c.DYNO]) for r in rows]
+    assert cells == [
+        ("TBD-2027 P702", "P702", "CANCELLED", None, None),
+        ("312W028", "5K-75K", "CANCELLED", None, None),
+        ("312W029", "0K-5K", "G", None, None),
+    ]
+    assert (rows[0][c.ESTIMATED_START], rows[0][c.DAYS_TO_COMPLETE]) == (day(3), 2)
+    assert (rows[1][c.ESTIMATED_START], rows[1][c.NEW_EST_DATE]) == (day(8), None)
 
 
 async def test_date_filters_keep_rows_whose_days_touch_the_range(session: AsyncSession, lab: Lab):
@@ -158,7 +165,7 @@ async def test_date_filters_keep_rows_whose_days_touch_the_range(session: AsyncS
 
     async def steps(start: dt.date | None, end: dt.date | None) -> list[object]:
         rows = await schedule_rows(session, ExportFilter(start, end))
-        return [row[c.MILEAGE_STEP] or row[c.TEST] for row in rows]
+        return [row[c.TEST] if row[c.TEST] == "brake" else row[c.MILEAGE_STEP] for row in rows]
 
     assert await steps(day(14), day(20)) == ["0K-5K", "5K-75K"]
     assert await steps(day(15), day(19)) == []

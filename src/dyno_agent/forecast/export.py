@@ -1,18 +1,18 @@
 """The schedule as forecast rows: every test request and every booking, in the sheet's columns.
 
-Rows come in this order: the test requests that are not cancelled, by `source_row` then id (so an
-imported sheet comes back in its own order and its placeholders keep their `#n`), then every
-active allocation that no request became (booked through the API, CLI or agent), by start, dyno
-and id. A request booked on an allocation that was since cancelled is left out, like cancelled
-requests and cancelled allocations.
+Rows come in this order: every test request, by `source_row` then id (so an imported sheet comes
+back in its own order and its placeholders keep their `#n`), then every active allocation that no
+request became (booked through the API, CLI or agent), by start, dyno and id. A cancelled request,
+or one booked on an allocation that was since cancelled, is a `CANCELLED` row (the importer skips
+such rows; keeping them keeps the placeholders' `#n`); cancelled bookings alone are left out.
 
 Which cell says what (`request_row`, `allocation_row`):
 - Vehicle columns from the vehicle: `Tag #` is its tag, or for a placeholder its TBD text without
   the `#n` of its key; VIN, MY, Program, Build id, Build type, Powerpack, Cert team, `><10K`
   (weight class), `AWD/2WD` (drive type).
-- `Test`, `Mileage Step`: the request's (an allocation alone has no mileage step).
+- `Test`, `Mileage Step`: the request's (a booking alone: its test and `BOOKING <id>`).
 - `Status`: `G` for open and planned requests and for scheduled or delayed bookings, `RUNNING`,
-  `COMPLETED`.
+  `COMPLETED`, `CANCELLED`.
 - `TEST FACILITY` and `DYNO` (the dyno's name without its facility: `MPG 2` -> `2`, `VTS #1` ->
   `#1`, `Track` -> `Track`) from the booking; an unbooked request has no DYNO.
 - `Estimated Start`: the desired start (of the request; of a booking alone, its start).
@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -64,7 +64,8 @@ Cells = dict[str, object]
 DATE_COLUMNS = frozenset(
     {c.ESTIMATED_START, c.NEW_EST_DATE, c.ACTUAL_START, c.PROJECTED_END, c.TESTING_COMPLETED}
 )
-SCHEDULED, RUNNING, COMPLETED = "G", "RUNNING", "COMPLETED"
+SCHEDULED, RUNNING, COMPLETED, CANCELLED = "G", "RUNNING", "COMPLETED", "CANCELLED"
+_CANCELLED_WORDS = frozenset({CANCELLED, "CANCELED", "REMOVED"})  # the importer skips these rows
 _STATUS_CELL = {
     AllocationStatus.scheduled: SCHEDULED,
     AllocationStatus.delayed: SCHEDULED,
@@ -148,8 +149,16 @@ def _number(a: object, b: object) -> bool:
     return float(str(a)) == float(str(b))
 
 
+def _whole_days(value: object) -> int:
+    """`Days to complete` as the importer reads it: a positive number rounded up."""
+    number = float(str(value))
+    if not number > 0:
+        raise ValueError(value)
+    return math.ceil(round(number, 6))
+
+
 def _days(a: object, b: object) -> bool:
-    return math.ceil(float(str(a)) - 1e-9) == b
+    return _whole_days(a) == b
 
 
 def _near(a: object, b: object) -> bool:  # fractional days in the sheet's projected ends
@@ -207,6 +216,8 @@ def _put_vehicle(cells: Cells, vehicle: Vehicle) -> None:
 
 def _status_kind(value: object) -> str:
     text = str(value).strip().upper()
+    if text in _CANCELLED_WORDS:
+        return CANCELLED
     return text if text in (RUNNING, COMPLETED) else SCHEDULED
 
 
@@ -242,12 +253,12 @@ def _put_booking(cells: Cells, allocation: Allocation, estimated: dt.date) -> No
     _put(cells, c.DAYS_TO_COMPLETE, days)
 
 
-def _put_desired(cells: Cells, desired: dt.date, days: int) -> None:
-    """An unbooked request: desired start and days, and no dyno."""
-    _put_status(cells, SCHEDULED)
+def _put_desired(cells: Cells, desired: dt.date, days: int, status: str = SCHEDULED) -> None:
+    """A request not on a dyno: desired start and days, and no dyno."""
+    _put_status(cells, status)
     cells[c.DYNO] = cells[c.ACTUAL_START] = cells[c.TESTING_COMPLETED] = None
     est, new = _date(cells[c.ESTIMATED_START]), _date(cells[c.NEW_EST_DATE])
-    if (new or est) == desired and _same_days(cells, days, est, new):
+    if (new or est) == desired and _same_days(cells, days, new or est):
         return  # as imported: the sheet's own projected end and days stay
     if (new or est) != desired:
         if est is None or est == desired:
@@ -258,15 +269,15 @@ def _put_desired(cells: Cells, desired: dt.date, days: int) -> None:
     _put(cells, c.DAYS_TO_COMPLETE, days)
 
 
-def _same_days(cells: Cells, days: int, *starts: dt.date | None) -> bool:
-    """Whether the original cells give `days`: `Days to complete` rounded up, or when it is
-    not a number, the projected end minus a start."""
+def _same_days(cells: Cells, days: int, start: dt.date | None) -> bool:
+    """Whether the original cells give `days` as the importer reads them: `Days to complete`
+    rounded up, or when it is not a positive number, the projected end minus the start."""
     try:
         return _days(cells[c.DAYS_TO_COMPLETE], days)
     except (ValueError, TypeError):
         pass  # blank or not a number (`N/A`)
     end = _date(cells[c.PROJECTED_END])
-    return end is not None and any(s is not None and (end - s).days == days for s in starts)
+    return end is not None and start is not None and (end - start).days == days
 
 
 def request_row(
@@ -279,24 +290,36 @@ def request_row(
     """The row of a test request; `allocation` (with its dyno loaded) when it is booked,
     `originals` the cells it was imported from, `facility` the one it must run in."""
     cells = original_cells(originals)
-    _put(cells, c.FACILITY, facility)
+    if facility is None:
+        cells[c.FACILITY] = None
+    else:
+        _put(cells, c.FACILITY, facility)
     _put(cells, c.TEST, request.test_type)
     _put_vehicle(cells, vehicle)
     _put(cells, c.MILEAGE_STEP, request.mileage_step)
-    if allocation is None:
-        _put_desired(cells, request.desired_start, request.days)
-    else:
+    if allocation is not None and allocation.status != AllocationStatus.cancelled:
         _put_booking(cells, allocation, request.desired_start)
+    else:
+        cancelled = request.status == RequestStatus.cancelled or allocation is not None
+        status = CANCELLED if cancelled else SCHEDULED
+        _put_desired(cells, request.desired_start, request.days, status)
     return cells
 
 
 def allocation_row(allocation: Allocation) -> Cells:
-    """The row of a booking no request became (its vehicle and dyno loaded)."""
+    """The row of a booking no request became (its vehicle and dyno loaded). It has no mileage
+    step; `BOOKING <id>` stands in for one, so that a re-import (which needs a step and keys rows
+    by vehicle, test and step) finds this booking again and no two such rows collide."""
     cells = original_cells(None)
     cells[c.TEST] = allocation.test_type
+    cells[c.MILEAGE_STEP] = booking_step(allocation)
     _put_vehicle(cells, allocation.vehicle)
     _put_booking(cells, allocation, allocation.start_date)
     return cells
+
+
+def booking_step(allocation: Allocation) -> str:
+    return f"BOOKING {allocation.id}"
 
 
 def _imported(request: TestRequest) -> tuple[Mapping[str, Any] | None, str | None]:
@@ -307,36 +330,33 @@ def _imported(request: TestRequest) -> tuple[Mapping[str, Any] | None, str | Non
 
 # Query -------------------------------------------------------------------------------------------
 async def schedule_rows(session: AsyncSession, filters: ExportFilter | None = None) -> list[Cells]:
-    """Every test request, then every booking no request became, as forecast rows."""
+    """Every test request, then every active booking no request became, as forecast rows."""
     filters = filters or ExportFilter()
+    requests = list(
+        await session.scalars(
+            select(TestRequest).order_by(TestRequest.source_row.asc().nulls_last(), TestRequest.id)
+        )
+    )
+    became = {r.allocation_id for r in requests if r.allocation_id is not None}
+    active = [s.value for s in ACTIVE_STATUSES]
     allocations = {
         a.id: a
         for a in await session.scalars(
             select(Allocation)
-            .where(Allocation.status.in_([s.value for s in ACTIVE_STATUSES]))
+            .where(or_(Allocation.status.in_(active), Allocation.id.in_(became)))
             .options(selectinload(Allocation.vehicle), selectinload(Allocation.dyno))
         )
     }
-    requests = list(
-        await session.scalars(
-            select(TestRequest)
-            .where(TestRequest.status != RequestStatus.cancelled.value)
-            .order_by(TestRequest.source_row.asc().nulls_last(), TestRequest.id)
-        )
-    )
     vehicle_ids = {r.vehicle_id for r in requests}
     vehicles = {
         v.id: v for v in await session.scalars(select(Vehicle).where(Vehicle.id.in_(vehicle_ids)))
     }
     rows: list[Cells] = []
-    became = {r.allocation_id for r in requests if r.allocation_id is not None}
     for request in requests:
         allocation = allocations.get(request.allocation_id) if request.allocation_id else None
-        if request.allocation_id is not None and allocation is None:
-            continue  # its booking was cancelled
         originals, facility = _imported(request)
         cells = request_row(request, vehicles[request.vehicle_id], allocation, originals, facility)
-        if allocation is not None:
+        if allocation is not None and allocation.status != AllocationStatus.cancelled:
             first, last = allocation.start_date, allocation.end_date
         else:
             first = request.desired_start
