@@ -11,7 +11,10 @@ from dyno_agent.forecast import columns as c
 from tests.api.conftest import error_body
 from tests.conftest import TODAY
 from tests.factories import auth_header, make_allocation, make_user
-from tests.forecast.conftest import Lab, add_request, book, day, read_csv, read_xlsx
+from tests.forecast import export_fixtures
+from tests.forecast.export_fixtures import Lab, add_request, book, day, read_csv, read_xlsx
+
+lab = export_fixtures.lab  # the fixture
 
 URL = "/api/v1/exports/schedule"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -9,7 +9,7 @@ from dyno_agent.forecast import columns as c
 from tests.cli import conftest as cli_fixtures
 from tests.cli.conftest import Dyno
 from tests.conftest import TODAY
-from tests.forecast.conftest import read_csv, read_xlsx
+from tests.forecast.export_fixtures import read_csv, read_xlsx
 
 # The CLI tests' fixtures: `dyno demo` on a fresh copy of a demo database (today pinned).
 demo_template = cli_fixtures.demo_template

@@ -12,7 +12,10 @@ from dyno_agent.forecast import columns as c
 from dyno_agent.forecast.export import ExportFilter, dyno_cell, schedule_rows
 from dyno_agent.requests import service
 from tests.factories import make_allocation, make_dyno
-from tests.forecast.conftest import IMPORTER, Lab, add_request, book, day
+from tests.forecast import export_fixtures
+from tests.forecast.export_fixtures import IMPORTER, Lab, add_request, book, day
+
+lab = export_fixtures.lab  # the fixture
 
 BLANK_WHEN_OPEN = (c.DYNO, c.NEW_EST_DATE, c.ACTUAL_START, c.TESTING_COMPLETED)
 

@@ -1,4 +1,7 @@
-"""What the export tests share: a small lab with requests and bookings, and readers of the files."""
+"""What the export tests share: a small lab with requests and bookings, and readers of the files.
+
+A module, not a conftest, so that it merges beside the import tests' conftest; test modules import
+the `lab` fixture from here."""
 
 from __future__ import annotations
 
