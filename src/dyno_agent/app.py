@@ -49,8 +49,8 @@ def api_router() -> APIRouter:
     router.include_router(chat_router.router)
     router.include_router(conversations_router.router)
     router.include_router(audit_router.router)
-    router.include_router(requests_router.router)
     router.include_router(export_router.router)
+    router.include_router(requests_router.router)
     return router
 
 
