@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from dyno_agent.cli import agent, booking, db, demo, imports, reports, requests, users, vehicles
+from dyno_agent.cli import export as export_cli
 from dyno_agent.cli.runtime import act_as, apply_today, parse_date
 from dyno_agent.cli.serve import serve
 
@@ -54,3 +55,4 @@ app.add_typer(imports.app, name="import")
 booking.register(app)
 reports.register(app)
 agent.register(app)
+export_cli.register(app)
