@@ -51,7 +51,7 @@ async def test_a_preview_places_every_request_and_books_nothing(
     assert plan.summary["total_lateness_days"] == 0
     assert plan.summary["solver_status"] in {"OPTIMAL", "FEASIBLE", "GREEDY"}
     assert plan.summary["utilisation_after"] > plan.summary["utilisation_before"] == 0
-    assert "brake" in plan.summary["bottleneck"]
+    assert plan.summary["bottleneck"] is None  # 12 dyno-days asked of 120 free
     starts = {a.request_id: a.start_date for a in plan.assignments}
     first, second, third = lab.requests
     assert starts == {first.id: day(1), second.id: day(6), third.id: day(2)}
@@ -76,6 +76,20 @@ async def test_an_unplaceable_request_is_reported_with_its_reason(
             "message": details.plan.unplaced[0]["message"],
         }
     ]
+
+
+async def test_the_summary_names_a_pool_asked_for_most_of_its_capacity(
+    session: AsyncSession, planner_settings: Settings
+):
+    await small_lab(session)
+    engineer = await _actor(session, Role.user)
+    options = PlanOptions(horizon_days=5, time_limit_s=2)
+    details = await service.create_plan(
+        session, engineer, PlanScope(), options, planner_settings, TODAY
+    )
+    assert details.plan.summary["bottleneck"] == (
+        "brake can run only on Plan D1 and Plan D2: 12 dyno-days asked, 10 free until the horizon"
+    )
 
 
 async def test_options_outside_the_settings_are_refused(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dyno_agent.cli import agent, booking, db, demo, reports, requests, users, vehicles
+from dyno_agent.cli import agent, booking, db, demo, plans, reports, requests, users, vehicles
 from dyno_agent.cli.runtime import act_as, apply_today, parse_date
 from dyno_agent.cli.serve import serve
 
@@ -53,3 +53,4 @@ app.add_typer(requests.app, name="requests")
 booking.register(app)
 reports.register(app)
 agent.register(app)
+plans.register(app)

@@ -8,11 +8,16 @@ from dyno_agent.planning.pools import tightest_pool
 from dyno_agent.planning.problem import Problem
 from dyno_agent.planning.result import Plan
 
+# The tightest pool is named a bottleneck when its requests ask for at least this share of its
+# free dyno-days until the horizon.
+BOTTLENECK_LOAD = 0.5
+
 
 def summarize(problem: Problem, plan: Plan) -> dict[str, Any]:
     """The plan's summary (the `summary` of the API's plan). Utilisation is booked dyno-days ÷
     available dyno-days of the enabled dynos from today to the horizon (commissioning windows and
-    maintenance taken out), before the plan and with it."""
+    maintenance taken out), before the plan and with it. The bottleneck is the tightest pool of
+    interchangeable dynos, when it is asked for at least half its free dyno-days."""
     before, after, available = _dyno_days(problem, plan)
     pool = tightest_pool(problem)
     return {
@@ -27,7 +32,7 @@ def summarize(problem: Problem, plan: Plan) -> dict[str, Any]:
         "solve_seconds": round(plan.seconds, 2),
         "utilisation_before": round(before / available, 4) if available else 0.0,
         "utilisation_after": round(after / available, 4) if available else 0.0,
-        "bottleneck": pool.describe() if pool is not None else None,
+        "bottleneck": pool.describe() if pool and pool.load >= BOTTLENECK_LOAD else None,
     }
 
 
