@@ -3,6 +3,10 @@ booking engine in one go, or nothing at all and says what no longer fits."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from typing import Any
+
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +17,8 @@ from dyno_agent.config import Settings
 from dyno_agent.errors import InvalidInput, PermissionDenied, PlanCommitted, PlanConflicts
 from dyno_agent.planning import service
 from dyno_agent.planning.loader import PlanScope
+from dyno_agent.planning.problem import Problem
+from dyno_agent.planning.result import Plan
 from dyno_agent.planning.service import PlanOptions
 from dyno_agent.requests.models import TestRequest
 from dyno_agent.scheduling.models import Allocation
@@ -213,3 +219,32 @@ async def test_only_a_power_user_commits(session: AsyncSession, planner_settings
     with pytest.raises(PermissionDenied):
         await service.commit_plan(session, engineer, details.plan.id)
     assert await _allocations(session) == 0
+
+
+async def test_the_solver_runs_off_the_event_loop(
+    session: AsyncSession, planner_settings: Settings, monkeypatch: pytest.MonkeyPatch
+):
+    """While a plan is being solved, other coroutines run: the solve waits until another
+    coroutine has seen it start (in vain, and says so, if it blocked the loop)."""
+    await small_lab(session)
+    engineer = await _actor(session, Role.user)
+    solving, other_coroutine_ran = threading.Event(), threading.Event()
+    seen: list[bool] = []
+    real_solve = service.solve
+
+    def solve_after_the_loop_moved(problem: Problem, **options: Any) -> Plan:
+        solving.set()
+        seen.append(other_coroutine_ran.wait(timeout=10))
+        return real_solve(problem, **options)
+
+    async def other_coroutine() -> None:
+        for _ in range(2000):
+            if solving.is_set():
+                other_coroutine_ran.set()
+                return
+            await asyncio.sleep(0.005)
+
+    monkeypatch.setattr(service, "solve", solve_after_the_loop_moved)
+    planning = service.create_plan(session, engineer, PlanScope(), FAST, planner_settings, TODAY)
+    details, _ = await asyncio.gather(planning, other_coroutine())
+    assert seen == [True] and details.plan.summary["placed"] == 3
