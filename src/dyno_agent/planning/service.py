@@ -190,7 +190,6 @@ async def list_plans(
     total = await session.scalar(select(func.count()).select_from(StoredPlan)) or 0
     rows = await session.scalars(
         select(StoredPlan)
-        .options(selectinload(StoredPlan.assignments))
         .order_by(StoredPlan.created_at.desc(), StoredPlan.id.desc())
         .limit(limit)
         .offset(offset)
