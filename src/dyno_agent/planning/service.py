@@ -218,11 +218,12 @@ async def commit_plan(
             plan_id=plan.id,
         )
     details = await _details(session, plan)
-    await session.scalars(  # lock the requests: nobody books or edits them meanwhile
-        select(TestRequest.id)
-        .where(TestRequest.id.in_(list(details.requests)))
+    await session.scalars(  # lock and re-read the requests: nobody books or edits them meanwhile
+        select(TestRequest)
+        .where(TestRequest.id.in_([a.request_id for a in plan.assignments]))
         .order_by(TestRequest.id)
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
     booker = _plan_actor(actor, plan.id)
     conflicts: list[dict[str, Any]] = []
@@ -264,7 +265,6 @@ async def _book(
     request = details.requests.get(assignment.request_id)
     if request is None:
         raise TestRequestNotFound(f"Test request {assignment.request_id} no longer exists.")
-    await session.refresh(request)  # as locked just now
     if request.status not in PLANNABLE:
         raise RequestNotOpen(f"Test request {request.id} is {request.status}, no longer open.")
     allocation = await booking.book_on_dyno(
