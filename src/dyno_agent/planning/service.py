@@ -113,7 +113,6 @@ async def create_plan(
     plan, summary = await asyncio.to_thread(
         _solve, loaded.problem, time_limit, settings.planner_workers, settings.planner_seed
     )
-    by_id = {r.id: r for r in loaded.problem.requests}
     stored = StoredPlan(
         created_by=actor.user_id,
         today=today,
@@ -136,7 +135,7 @@ async def create_plan(
                 dyno_id=a.dyno_id,
                 start_date=a.start,
                 end_date=a.end,
-                lateness_days=max(0, (a.start - by_id[a.request_id].desired_start).days),
+                lateness_days=a.lateness_days,
             )
             for a in sorted(plan.assignments, key=lambda a: (a.start, a.request_id))
         ],
