@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     max_backup_days: int = Field(default=30, ge=0, le=365)
     today: dt.date | None = None
 
+    # Planner (`dyno plan`, POST /api/v1/plans): solver time limit per plan (seconds; requests may
+    # ask for less, never more), CP-SAT workers, seed, and the longest horizon a plan may ask for.
+    planner_time_limit_s: float = Field(default=30.0, gt=0, le=3600)
+    planner_workers: int = Field(default=1, ge=1, le=64)
+    planner_seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    planner_max_horizon_days: int = Field(default=730, ge=1, le=3650)
+
     # Agent: models. DYNO_LLM is `offline` or an init_chat_model spec ("openai:gpt-4.1-mini");
     # unset picks the first provider with a key (see `llm_spec`), else the offline model.
     llm: str | None = None

@@ -68,6 +68,10 @@ class TestRequestNotFound(NotFound):
     code = "test_request_not_found"
 
 
+class PlanNotFound(NotFound):
+    code = "plan_not_found"
+
+
 # 409 ---------------------------------------------------------------------------------------------
 class Conflict(DomainError):
     code = "conflict"
@@ -119,6 +123,23 @@ class StrandsBookings(Conflict):
     commissioning window; `details.bookings` lists them. `force` (power users) applies it."""
 
     code = "strands_bookings"
+
+
+class PlanConflicts(Conflict):
+    """Some assignments of a plan no longer fit; `details.conflicts` lists every one and nothing
+    was booked."""
+
+    code = "plan_conflicts"
+
+
+class PlanCommitted(Conflict):
+    code = "plan_committed"
+
+
+class RequestNotOpen(Conflict):
+    """A test request is no longer open or planned (booked or cancelled since)."""
+
+    code = "request_not_open"
 
 
 # 422 ---------------------------------------------------------------------------------------------

@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from dyno_agent.cli import agent, booking, db, demo, imports, reports, requests, users, vehicles
+from dyno_agent.cli import (
+    agent,
+    booking,
+    db,
+    demo,
+    imports,
+    plans,
+    reports,
+    requests,
+    users,
+    vehicles,
+)
 from dyno_agent.cli import export as export_cli
 from dyno_agent.cli.runtime import act_as, apply_today, parse_date
 from dyno_agent.cli.serve import serve
@@ -56,3 +67,4 @@ booking.register(app)
 reports.register(app)
 agent.register(app)
 export_cli.register(app)
+plans.register(app)
