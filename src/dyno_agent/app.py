@@ -19,7 +19,10 @@ from dyno_agent.conversations import router as conversations_router
 from dyno_agent.db.engine import make_engine, make_session_factory
 from dyno_agent.db.timeouts import DatabaseTimeouts
 from dyno_agent.db.url import open_database
+from dyno_agent.forecast import export_router
+from dyno_agent.forecast import router as imports_router
 from dyno_agent.inputs import reject_nul_params
+from dyno_agent.planning import router as plans_router
 from dyno_agent.requests import router as requests_router
 from dyno_agent.scheduling.api import (
     allocations,
@@ -48,7 +51,10 @@ def api_router() -> APIRouter:
     router.include_router(chat_router.router)
     router.include_router(conversations_router.router)
     router.include_router(audit_router.router)
+    router.include_router(export_router.router)
     router.include_router(requests_router.router)
+    router.include_router(imports_router.router)
+    router.include_router(plans_router.router)
     return router
 
 

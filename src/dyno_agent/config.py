@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     max_backup_days: int = Field(default=30, ge=0, le=365)
     today: dt.date | None = None
 
+    # Planner (`dyno plan`, POST /api/v1/plans): solver time limit per plan (seconds; requests may
+    # ask for less, never more), CP-SAT workers, seed, and the longest horizon a plan may ask for.
+    planner_time_limit_s: float = Field(default=30.0, gt=0, le=3600)
+    planner_workers: int = Field(default=1, ge=1, le=64)
+    planner_seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    planner_max_horizon_days: int = Field(default=730, ge=1, le=3650)
+
     # Agent: models. DYNO_LLM is `offline` or an init_chat_model spec ("openai:gpt-4.1-mini");
     # unset picks the first provider with a key (see `llm_spec`), else the offline model.
     llm: str | None = None
@@ -73,6 +80,12 @@ class Settings(BaseSettings):
     sql_max_value_bytes: int = Field(default=65_536, ge=1024, le=100_000_000)
     sql_max_result_bytes: int = Field(default=262_144, ge=1024, le=1_000_000_000)
     sql_max_plan_bytes: int = Field(default=64 << 20, ge=1 << 20, le=1 << 40)
+
+    # Forecast import (`dyno import forecast`, POST /imports/forecast): files are untrusted.
+    import_max_bytes: int = Field(default=10 << 20, ge=1024, le=1 << 30)
+    import_max_unzipped_bytes: int = Field(default=100 << 20, ge=1024, le=1 << 34)
+    import_max_rows: int = Field(default=20_000, ge=1, le=1_000_000)
+    import_max_sheets: int = Field(default=20, ge=1, le=1000)
 
     # Server
     host: str = "127.0.0.1"

@@ -68,6 +68,10 @@ class TestRequestNotFound(NotFound):
     code = "test_request_not_found"
 
 
+class PlanNotFound(NotFound):
+    code = "plan_not_found"
+
+
 # 409 ---------------------------------------------------------------------------------------------
 class Conflict(DomainError):
     code = "conflict"
@@ -121,10 +125,45 @@ class StrandsBookings(Conflict):
     code = "strands_bookings"
 
 
+class PlanConflicts(Conflict):
+    """Some assignments of a plan no longer fit; `details.conflicts` lists every one and nothing
+    was booked."""
+
+    code = "plan_conflicts"
+
+
+class PlanCommitted(Conflict):
+    code = "plan_committed"
+
+
+class RequestNotOpen(Conflict):
+    """A test request is no longer open or planned (booked or cancelled since)."""
+
+    code = "request_not_open"
+
+
 # 422 ---------------------------------------------------------------------------------------------
 class InvalidInput(DomainError, ValueError):
     code = "invalid_input"
     status = 422
+
+
+class NotAWorkbook(InvalidInput):
+    """An uploaded forecast that is not a readable .xlsx or .csv (or has no forecast header)."""
+
+    code = "not_a_workbook"
+
+
+class InvalidRows(InvalidInput):
+    """Some forecast rows are invalid and `skip_invalid` was not given; `details` is the report."""
+
+    code = "invalid_rows"
+
+
+# 413 ---------------------------------------------------------------------------------------------
+class FileTooLarge(DomainError):
+    code = "file_too_large"
+    status = 413
 
 
 # 401 / 403 / 429 ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from dyno_agent.audit.models import AuditEntry
 from dyno_agent.auth.models import User
 from dyno_agent.conversations.models import Conversation, ConversationMessage
+from dyno_agent.planning.models import PlanAssignment, StoredPlan
 from dyno_agent.requests.models import TestRequest
 from dyno_agent.scheduling.models import (
     Allocation,
@@ -24,6 +25,8 @@ __all__ = [
     "Dyno",
     "DynoRule",
     "MaintenanceWindow",
+    "PlanAssignment",
+    "StoredPlan",
     "TestRequest",
     "User",
     "Vehicle",

@@ -52,7 +52,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "id", "vehicle_id", "test_type", "mileage_step", "step_from_miles", "step_to_miles",
         "days", "earliest_start", "desired_start", "priority", "status", "allocation_id",
         "source_file", "source_sheet", "source_row", "notes", "created_by", "created_at",
-        "updated_at",
+        "updated_at", "facility",
     ),
 }  # fmt: skip
 

@@ -53,7 +53,7 @@ TOOL_NAMES = frozenset(
         "check_vehicle_allocation", "detect_conflicts", "maintenance_check",
         "completed_tests_count", "get_tests_by_status", "query_database", "cancel_allocation",
         "reschedule_allocation", "get_dyno_schedule", "utilization_report", "list_dynos",
-        "get_dyno",
+        "get_dyno", "plan_requests", "commit_plan",
     }
 )  # fmt: skip
 MATCHERS = ("one_of", "approx", "tol", "contains", "regex")
@@ -70,6 +70,7 @@ FIELD_WORDS: dict[str, str] = {
     "weight": r"weigh|\blbs?\b|pounds|\bkg\b",
     "drive_type": r"drive|2wd|awd|4wd",
     "status": r"status|scheduled|running|completed|delayed|cancel",
+    "plan_id": r"\bplan\b",
 }
 _ASKS = re.compile(
     r"\?|\b(?:please (?:provide|give|tell|specify|share|send|include|let me know)|"

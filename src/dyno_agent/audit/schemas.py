@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # The tables with the `audit_row` trigger (migration 0005).
 AuditTable = Literal["users", "vehicles", "dynos", "dyno_rules", "maintenance_windows"]
-AuditChannel = Literal["api", "agent", "cli", "import", "sql"]
+AuditChannel = Literal["api", "agent", "cli", "import", "sql", "plan"]
 
 
 class AuditEntryRead(BaseModel):

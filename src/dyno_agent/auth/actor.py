@@ -13,6 +13,7 @@ class Channel(enum.StrEnum):
     agent = "agent"
     cli = "cli"
     import_ = "import"
+    plan = "plan"  # a committed plan's bookings (the edge it came through is in the label)
 
 
 @dataclass(frozen=True)

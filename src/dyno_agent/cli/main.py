@@ -7,7 +7,19 @@ from typing import Annotated
 
 import typer
 
-from dyno_agent.cli import agent, booking, db, demo, reports, requests, users, vehicles
+from dyno_agent.cli import (
+    agent,
+    booking,
+    db,
+    demo,
+    imports,
+    plans,
+    reports,
+    requests,
+    users,
+    vehicles,
+)
+from dyno_agent.cli import export as export_cli
 from dyno_agent.cli.runtime import act_as, apply_today, parse_date
 from dyno_agent.cli.serve import serve
 
@@ -50,6 +62,9 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(users.app, name="users")
 app.add_typer(vehicles.app, name="vehicles")
 app.add_typer(requests.app, name="requests")
+app.add_typer(imports.app, name="import")
 booking.register(app)
 reports.register(app)
 agent.register(app)
+export_cli.register(app)
+plans.register(app)

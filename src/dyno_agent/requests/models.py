@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dyno_agent.db.base import Base, TimestampMixin
@@ -62,6 +64,7 @@ class TestRequest(TimestampMixin, Base):
             name="step_range",
         ),
         CheckConstraint("source_row IS NULL OR source_row >= 1", name="source_row_positive"),
+        CheckConstraint("facility IS NULL OR btrim(facility) <> ''", name="facility"),
         Index("ix_test_requests_vehicle_id", "vehicle_id"),
         Index("ix_test_requests_status", "status"),
         Index(
@@ -98,4 +101,8 @@ class TestRequest(TimestampMixin, Base):
     source_sheet: Mapped[str | None] = mapped_column(String(100))
     source_row: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
+    # The forecast's TEST FACILITY: the test may only run on a dyno of this facility (migration 8).
+    facility: Mapped[str | None] = mapped_column(String(60))
+    # The imported row's original cells by column name (ISO dates), for the export.
+    source_values: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

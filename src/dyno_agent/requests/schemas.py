@@ -4,7 +4,7 @@ way in; the vehicle is given by `vehicle_id`, `tag` or `vin`."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -113,6 +113,8 @@ class TestRequestRead(BaseModel):
     source_sheet: str | None
     source_row: int | None
     notes: str | None
+    facility: str | None = None
+    source_values: dict[str, Any] | None = None
     created_by: int | None
     created_at: dt.datetime
     updated_at: dt.datetime

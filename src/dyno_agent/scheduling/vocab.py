@@ -13,8 +13,9 @@ Rule wildcards
     `any` in a rule's drive type or weight class matches every value.
 Vehicle tags
     The lab's Tag # (`312W028`), stored upper-case with single spaces, up to 40 characters. A tag
-    starting with `TBD` names a vehicle not built yet: such a vehicle is a placeholder keyed
-    `<TBD text>#<n>` (`TBD-2027 P702#3`) and has no tag until the real one is assigned.
+    starting with `TBD` (or `PLACE HOLDER`) names a vehicle not built yet: such a vehicle is a
+    placeholder keyed `<TBD text>#<n>` (`TBD-2027 P702#3`) and has no tag until the real one is
+    assigned.
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ def normalize_vin(value: str) -> str:
 TAG_MAX_LENGTH = 40
 PLACEHOLDER_KEY_MAX_LENGTH = 80
 _TAG_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9 ._/#-]*$")
-_PLACEHOLDER_TAG = re.compile(r"^TBD\b")
+_PLACEHOLDER_TAG = re.compile(r"^(TBD\b|PLACE ?HOLDER\b)")
 
 
 def _clean(value: str) -> str:
@@ -145,7 +146,8 @@ def _clean(value: str) -> str:
 
 
 def is_placeholder_tag(value: str) -> bool:
-    """Whether a Tag # stands for a vehicle not built yet (`TBD-2027 P702`, `TBD - 2027 S650`)."""
+    """Whether a Tag # stands for a vehicle not built yet (`TBD-2027 P702`, `TBD - 2027 S650`,
+    `PLACE HOLDER`)."""
     return bool(_PLACEHOLDER_TAG.match(_clean(value)))
 
 

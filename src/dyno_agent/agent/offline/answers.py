@@ -297,6 +297,61 @@ def _dyno(data: Data, args: Args, hints: Data) -> str:
     return f"{lead} It can run:\n\n{table(('Test type', 'Drive', 'Weight class'), rows)}"
 
 
+def _plan(data: Data, args: Args, hints: Data) -> str:
+    s = data.get("summary") or {}
+    plan_id = text(data.get("plan_id"))
+    lines = [
+        f"**Plan {plan_id}** (a preview: nothing is booked yet) places "
+        f"{text(s.get('placed'))} of {plural(int(s.get('requests') or 0), 'open request')}; "
+        f"{text(s.get('unplaced'))} unplaced. Lateness: "
+        f"{plural(int(s.get('total_lateness_days') or 0), 'day')} in all, "
+        f"{text(s.get('mean_lateness_days'))} on average.",
+        f"Solver: {text(s.get('solver_status'))}, gap {percent(s.get('gap'))}, "
+        f"{text(s.get('solve_seconds'))} s. Utilisation {percent(s.get('utilisation_before'))} "
+        f"→ {percent(s.get('utilisation_after'))} until the horizon "
+        f"({plural(int(data.get('horizon_days') or 0), 'day')}).",
+    ]
+    if s.get("bottleneck"):
+        lines.append(f"Bottleneck: {text(s['bottleneck'])}.")
+    unplaced = data.get("unplaced") or []
+    if unplaced:
+        rows = [
+            (f"#{u.get('request_id')}", u.get("vehicle_label"), u.get("test_type"),
+             u.get("mileage_step"), u.get("reason"), u.get("message"))
+            for u in unplaced
+        ]  # fmt: skip
+        more = int(data.get("unplaced_total") or 0) - len(unplaced)
+        lines += [
+            "",
+            "Unplaced:",
+            "",
+            table(("Request", "Vehicle", "Test", "Step", "Reason", "Why"), rows),
+        ]
+        if more > 0:
+            lines.append(f"…and {more} more.")
+    first = data.get("first_assignments") or []
+    if first:
+        placed = [
+            (f"#{a.get('request_id')}", a.get("vehicle_label"), a.get("test_type"),
+             a.get("dyno_name"), a.get("start_date"), a.get("end_date"), a.get("lateness_days"))
+            for a in first
+        ]  # fmt: skip
+        total = int(data.get("assignments_total") or 0)
+        lines += [
+            "",
+            f"The first {len(first)} of {plural(total, 'assignment')}:",
+            "",
+            table(("Request", "Vehicle", "Test", "Dyno", "Start", "End", "Days late"), placed),
+        ]
+    lines += ["", f'Say "commit plan {plan_id}" to book it (power users; I will ask first).']
+    return "\n".join(lines)
+
+
+def _committed(data: Data, args: Args, hints: Data) -> str:
+    booked = int(data.get("booked") or 0)
+    return f"Committed plan {text(data.get('plan_id'))}: {plural(booked, 'booking')} made."
+
+
 _SUCCESS: dict[str, Callable[[Data, Args, Data], str]] = {
     "get_datetime_now": _datetime,
     "find_available_dynos": _availability,
@@ -313,6 +368,8 @@ _SUCCESS: dict[str, Callable[[Data, Args, Data], str]] = {
     "utilization_report": _utilization,
     "list_dynos": _dynos,
     "get_dyno": _dyno,
+    "plan_requests": _plan,
+    "commit_plan": _committed,
 }
 
 

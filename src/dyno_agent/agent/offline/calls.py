@@ -38,6 +38,8 @@ TOOL_OF_INTENT = {
     Intent.LIST_DYNOS: "list_dynos",
     Intent.GET_DYNO: "get_dyno",
     Intent.DATETIME: "get_datetime_now",
+    Intent.PLAN: "plan_requests",
+    Intent.COMMIT_PLAN: "commit_plan",
 }
 
 
@@ -115,6 +117,18 @@ def _optional_window(p: ParsedRequest) -> dict[str, Any]:
     return {key: value for key, value in _window(p).items() if value is not None}
 
 
+def _plan(p: ParsedRequest) -> dict[str, Any]:
+    e = p.entities
+    args: dict[str, Any] = {}
+    if e.horizon_days is not None:
+        args["horizon_days"] = e.horizon_days
+    if e.test_type:
+        args["test_type"] = e.test_type
+    if e.vehicle_id is not None:
+        args["vehicle_id"] = e.vehicle_id
+    return args
+
+
 def tool_call(p: ParsedRequest) -> tuple[str, dict[str, Any]] | None:
     """The tool and arguments for a request with nothing missing; None for intents without one."""
     name = TOOL_OF_INTENT.get(p.intent)
@@ -134,6 +148,8 @@ def tool_call(p: ParsedRequest) -> tuple[str, dict[str, Any]] | None:
         Intent.UTILIZATION: lambda: _window(p),
         Intent.LIST_DYNOS: lambda: {"include_disabled": True} if e.include_disabled else {},
         Intent.GET_DYNO: lambda: {"dyno": _dyno(e.dyno)},
+        Intent.PLAN: lambda: _plan(p),
+        Intent.COMMIT_PLAN: lambda: {"plan_id": e.plan_id},
     }
     build = builders.get(p.intent)
     return name, build() if build else {}

@@ -20,7 +20,25 @@ _HINTS = {
         'Check the booking number ("where is vehicle 42 booked?" lists a vehicle\'s bookings).'
     ),
     "permission_denied": "Only the booking's owner or a power user can change it.",
+    "plan_committed": 'Ask for a new plan ("plan the open requests") to book what is left.',
 }
+
+
+def _plan_conflicts(message: str, details: dict[str, Any]) -> str:
+    conflicts = [c for c in details.get("conflicts") or [] if isinstance(c, dict)]
+    rows = [
+        (f"#{c.get('request_id')}", c.get("dyno_name"), c.get("start_date"), c.get("end_date"),
+         c.get("reason"))
+        for c in conflicts
+    ]  # fmt: skip
+    parts = [text(message)]
+    if rows:
+        parts += ["", table(("Request", "Dyno", "Start", "End", "Why"), rows)]
+    more = int(details.get("total") or len(rows)) - len(rows)
+    if more > 0:
+        parts.append(f"…and {more} more.")
+    parts += ["", 'Make a new plan ("plan the open requests") and commit that one.']
+    return "\n".join(parts)
 
 
 def blocked_answer(lead: str, blocked: list[tuple[Any, Any, Any]], earliest: Any, dyno: Any) -> str:
@@ -35,6 +53,8 @@ def blocked_answer(lead: str, blocked: list[tuple[Any, Any, Any]], earliest: Any
 
 
 def _declined(name: str, args: dict[str, Any]) -> str:
+    if args.get("plan_id") is not None:
+        return f"Okay, plan {text(args['plan_id'])} stays a preview; nothing was booked."
     allocation_id = args.get("allocation_id")
     if allocation_id is not None:
         return f"Okay, I left booking {text(allocation_id)} unchanged."
@@ -107,6 +127,8 @@ def error_answer(
         return _no_capacity(name, args, message, details)
     if code == "not_compatible":
         return _not_compatible(message, details, context)
+    if code == "plan_conflicts":
+        return _plan_conflicts(message, details)
     if code == "dyno_not_found" and context.dynos:
         names = ", ".join(text(n) for n in context.dynos)
         return f"{text(message)} Known dynos: {names}."

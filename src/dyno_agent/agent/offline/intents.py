@@ -7,7 +7,7 @@ import enum
 import re
 from collections.abc import Sequence
 
-from dyno_agent.agent.offline import entities
+from dyno_agent.agent.offline import entities, planning
 from dyno_agent.agent.offline.date_tokens import find_date_tokens
 from dyno_agent.agent.offline.text import normalize
 from dyno_agent.agent.offline.vocab_match import find_dynos
@@ -27,6 +27,8 @@ class Intent(enum.StrEnum):
     UTILIZATION = "utilization"
     LIST_DYNOS = "list_dynos"
     GET_DYNO = "get_dyno"
+    PLAN = "plan"
+    COMMIT_PLAN = "commit_plan"
     DATETIME = "datetime"
     HELP = "help"
     DECLINE = "destructive_or_offtopic"
@@ -161,6 +163,10 @@ def classify(text: str, dyno_names: Sequence[str] = ()) -> Intent:
     has_vehicle = _mentions_vehicle(text)
     has_dyno = mentions_dyno(text, dyno_names)
     has_booking = entities.find_allocation_id(text) is not None
+    if planning.COMMIT.search(text) and not _CANCEL.search(text):
+        return Intent.COMMIT_PLAN
+    if planning.PLAN.search(text) and not _CANCEL.search(text):
+        return Intent.PLAN
     if _CANCEL.search(text):
         return Intent.CANCEL
     if _RESCHEDULE.search(text) and (has_booking or not _BOOK.search(text)):

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from dyno_agent.agent.offline import entities, vocab_match
+from dyno_agent.agent.offline import entities, planning, vocab_match
 from dyno_agent.agent.offline.date_tokens import find_date_tokens
 from dyno_agent.agent.offline.dates import DateSpec, combine
 from dyno_agent.agent.offline.durations import extract_backup, find_duration
@@ -31,6 +31,8 @@ class Entities:
     max_backup_days: int | None = None
     status: str | None = None
     include_disabled: bool = False
+    plan_id: int | None = None
+    horizon_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,13 @@ def parse_request(
 ) -> ParsedRequest:
     intent = classify(text, dyno_names)
     found, rest = extract_entities(text, test_types, dyno_names)
+    if intent in (Intent.PLAN, Intent.COMMIT_PLAN):
+        found = replace(
+            found,
+            plan_id=planning.find_plan_id(text),
+            horizon_days=planning.horizon_days(text, today),
+            allocation_id=None,
+        )
     if found.allocation_id is None and intent in (Intent.CANCEL, Intent.RESCHEDULE):
         bare = entities.extract_bare_id(rest)
         if bare is not None and found.vehicle_id is None:
@@ -142,6 +151,8 @@ def _missing(
         needs.append("allocation_id")
     if intent in (Intent.DYNO_SCHEDULE, Intent.GET_DYNO) and found.dyno is None:
         needs.append("dyno")
+    if intent is Intent.COMMIT_PLAN and found.plan_id is None:
+        needs.append("plan_id")
     if intent is Intent.TESTS_BY_STATUS and found.status is None:
         needs.append("status")
     if intent in (Intent.BOOK, Intent.RESCHEDULE, *_WINDOW_INTENTS) and start is None:

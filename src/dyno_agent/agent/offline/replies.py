@@ -23,6 +23,7 @@ _GOALS = {
     Intent.UTILIZATION: "report utilisation",
     Intent.GET_DYNO: "show a dyno",
     Intent.TESTS_BY_STATUS: "list tests by status",
+    Intent.COMMIT_PLAN: "commit a plan",
 }
 
 
@@ -39,6 +40,8 @@ def _examples(context: AgentPromptContext) -> list[str]:
         '**Reports**: "any conflicts next week?", "maintenance on the 20th", '
         '"utilization in May", "show delayed tests", "how many tests are completed?"',
         f'**Dynos**: "list dynos", "tell me about {dyno}"',
+        '**Plan** the open test requests at once: "plan the open forecast for the next '
+        'quarter" (a preview), then "commit plan 3" to book it',
     ]
 
 
@@ -158,6 +161,10 @@ def _questions(p: ParsedRequest, context: AgentPromptContext) -> list[str]:
             questions.append("What does the vehicle weigh (e.g. 4,800 lbs or 2,200 kg)?")
         elif item == "drive_type":
             questions.append("Which drive type: 2WD, AWD or 4WD?")
+        elif item == "plan_id":
+            questions.append(
+                'Which plan? Give its number (e.g. plan 3); "plan the open requests" makes one.'
+            )
     return questions
 
 

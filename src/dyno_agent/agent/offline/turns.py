@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
-from dyno_agent.agent.offline import replies
+from dyno_agent.agent.offline import planning, replies
 from dyno_agent.agent.offline.answers import answer
 from dyno_agent.agent.offline.calls import sql_statement, tool_call
 from dyno_agent.agent.offline.intents import Intent
@@ -37,6 +38,7 @@ _BARE_AS = {
     "duration": "{} days",
     "dyno": "dyno {}",
     "weight": "{} lbs",
+    "plan_id": "plan {}",
 }
 _FOCUS_INTENTS = {Intent.MAINTENANCE, Intent.UTILIZATION}
 _DATA_QUESTION = re.compile(
@@ -183,6 +185,8 @@ def _act(
     if p.problems:  # keep the request without its wrong dates, so the answer can replace them
         question = replies.clarifying_question(p, context)
         return _ask(question, _without_dates(text, p), ("start_date", "end_date"))
+    if p.missing == ("plan_id",) and (plan_id := planning.recent_plan_id(messages)):
+        p = replace(p, entities=replace(p.entities, plan_id=plan_id), missing=())
     if p.missing:
         return _ask(replies.clarifying_question(p, context), text, p.missing)
     planned = tool_call(p)
