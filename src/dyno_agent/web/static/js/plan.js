@@ -316,7 +316,11 @@ export function createPlanView(root) {
         { class: "toolbar plan-actions" },
         commit,
         !canCommit ? h("span", { class: "muted" }, "Power users commit plans.") : null,
-        downloadButtons({ query: () => ({ plan_id: plan.id }), formats: ["xlsx"], label: "Download the plan", baseName: `plan-${plan.id}` }),
+        // The export reads the schedule, so a plan is in it once committed (plan_id is sent for an
+        // export that can also write a preview).
+        plan.status === "committed"
+          ? downloadButtons({ query: () => ({ plan_id: plan.id }), formats: ["xlsx"], label: "Download the schedule with this plan", baseName: `plan-${plan.id}` })
+          : null,
       ),
       commitArea,
       plan.assignments.length ? preview.root : null,
