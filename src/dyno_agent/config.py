@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     sql_max_result_bytes: int = Field(default=262_144, ge=1024, le=1_000_000_000)
     sql_max_plan_bytes: int = Field(default=64 << 20, ge=1 << 20, le=1 << 40)
 
+    # Planner (CP-SAT): plan parts the search re-solves side by side (same count, same plan)
+    planner_workers: int = Field(default=2, ge=1, le=16)
+
     # Server
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

@@ -120,6 +120,7 @@ def build_plan(
     status: str,
     stages: tuple,
     seconds: float,
+    work: float = 0.0,
 ) -> Plan:
     by_id = {r.id: r for r in problem.requests}
     assignments = []
@@ -141,6 +142,7 @@ def build_plan(
         status,  # type: ignore[arg-type]
         stages,
         seconds,
+        work,
     )
 
 

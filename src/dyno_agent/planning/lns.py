@@ -30,8 +30,10 @@ from dyno_agent.planning.problem import Problem, Request, merged
 Placement = dict[int, tuple[int, int]]  # request id -> (dyno id, start day)
 
 PRESSURE_SCALE = 1000
-_MIN_SIZE, _MAX_SIZE, _FIRST_SIZE = 8, 160, 30
-_STEP_WORK = 0.05  # deterministic-time limit of one sub-solve
+_MIN_SIZE, _MAX_SIZE, _FIRST_SIZE = 6, 60, 15
+_STEP_WORK = 0.02  # deterministic-time limit of one sub-solve
+_MIN_STEP_WORK = 0.005  # what a step counts at least (tiny models cost Python time, not CP-SAT's)
+_STALE_STEPS = 300  # stop after this many steps without a better plan
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Stats:
     improved: int = 0
     work: float = 0.0
     seconds: float = 0.0
+    by_clock: bool = False  # stopped by the wall clock, before its work budget or a stall
     history: list[tuple[int, int, int]] = field(default_factory=list)
 
 
@@ -389,7 +392,8 @@ def improve(
     current = search.key(placed)
     workers = max(1, num_workers)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        while stats.work < work and time.perf_counter() < deadline:
+        stale = 0
+        while stats.work < work and stale < _STALE_STEPS and time.perf_counter() < deadline:
             batch: list[tuple[set[int], set[int]]] = []
             taken_dynos: set[int] = set()
             taken_vehicles: set[str] = set()
@@ -422,7 +426,8 @@ def improve(
             for (free, _), future in zip(batch, futures, strict=True):
                 result, used, proved = future.result()
                 stats.steps += 1
-                stats.work += used
+                stats.work += max(used, _MIN_STEP_WORK)
+                stale += 1
                 optimal += proved
                 if result is None:
                     continue
@@ -438,6 +443,7 @@ def improve(
                 key = search.key(trial)
                 if (key[0], -key[1]) >= (current[0], -current[1]):
                     if key[:2] != current[:2]:
+                        stale = 0
                         stats.improved += 1
                         stats.history.append(key)
                     placed, current = trial, key
@@ -447,5 +453,6 @@ def improve(
                 size = min(_MAX_SIZE, int(size * 1.15) + 1)
             elif optimal == 0:
                 size = max(_MIN_SIZE, int(size * 0.85))
+    stats.by_clock = stats.work < work and stale < _STALE_STEPS
     stats.seconds = time.perf_counter() - began
     return placed, stats
