@@ -34,6 +34,7 @@ _MIN_SIZE, _MAX_SIZE, _FIRST_SIZE = 6, 60, 15
 _STEP_WORK = 0.02  # deterministic-time limit of one sub-solve
 _MIN_STEP_WORK = 0.005  # what a step counts at least (tiny models cost Python time, not CP-SAT's)
 _STALE_STEPS = 300  # stop after this many steps without a better plan
+_UNPLACED_SEEDS = 0.5  # share of neighbourhoods around an unplaced request (when there is one)
 
 
 @dataclass
@@ -143,9 +144,9 @@ class Search:
         unplaced = [r for r in self.ids if r not in placed and r not in self.blocked]
         late = [r for r, (_, s) in sorted(placed.items()) if s > self.desired[r]]
         pick = rng.random()
-        if unplaced and pick < 0.3:
+        if unplaced and pick < _UNPLACED_SEEDS:
             seed = rng.choice(unplaced)
-        elif late and pick < 0.8:
+        elif late and pick < _UNPLACED_SEEDS + 0.5:
             seed = rng.choice(late)
         else:
             seed = rng.choice(self.ids)
