@@ -283,3 +283,14 @@ def test_large_labs_still_give_every_unplaced_request_its_reason():
     assert plan.reason(901) == "capacity"
     assert plan.reason(902) == "vehicle_chain"
     assert plan.placed == 3 * 20 + 2 * 5
+
+
+def test_a_large_lab_greedy_plans_perfectly_is_proved_optimal_without_searching():
+    requests = [request(i, 3, desired=3 * (i // 10)) for i in range(1, 71)]
+    problem = lab(requests, [dyno(d) for d in range(1, 11)], horizon_days=30)
+    assert len(problem.requests) > EXACT_MAX_REQUESTS
+    plan = planned(problem, time_limit_s=120.0, num_workers=2)
+    assert plan.placed == 70
+    assert plan.total_lateness == 0
+    assert plan.status == "OPTIMAL"
+    assert plan.work == 0.0

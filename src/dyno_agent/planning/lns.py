@@ -135,6 +135,16 @@ class Search:
                 placed[rid] = (best, s)
         return placed
 
+    def ideal(self, placed: Placement) -> tuple[int, int]:
+        """The simple bounds: every placeable request placed, each no later than it can start
+        (for those placed)."""
+        value = sum(r.priority for r in self.requests.values())
+        least = sum(
+            max(0, min(f for f, _ in self.options[rid].values()) - self.desired[rid])
+            for rid in placed
+        )
+        return value, least
+
     # --- neighbourhoods --------------------------------------------------------------------
 
     def neighbourhood(
@@ -395,6 +405,8 @@ def improve(
     with ThreadPoolExecutor(max_workers=workers) as pool:
         stale = 0
         while stats.work < work and stale < _STALE_STEPS and time.perf_counter() < deadline:
+            if search.key(placed)[:2] == search.ideal(placed):
+                break  # every request placed, none later than it can start: nothing to gain
             batch: list[tuple[set[int], set[int]]] = []
             taken_dynos: set[int] = set()
             taken_vehicles: set[str] = set()

@@ -326,11 +326,7 @@ def _improved(
     placed = search.relieve_scarce(placed)
     status = "TIME_LIMIT" if stats.by_clock else "FEASIBLE"
     value, lateness, pressure = search.key(placed)
-    best_value = sum(search.requests[rid].priority for rid in search.requests)
-    least_late = sum(
-        max(0, min(f for f, _ in search.options[rid].values()) - search.desired[rid])
-        for rid in placed
-    )
+    best_value, least_late = search.ideal(placed)
     stages = (
         Stage("placed", "OPTIMAL" if value == best_value else status, value, best_value, 0.0),
         Stage(
