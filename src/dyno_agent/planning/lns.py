@@ -1,16 +1,20 @@
 """Large-neighbourhood search: improve a plan by re-solving small parts of it exactly.
 
-Each step frees a neighbourhood (some dynos over a stretch of time: the requests placed there,
-the unplaced ones that could go there, and the other steps of their vehicles), keeps everything
-else fixed, and solves that small CP-SAT model with the plan's own objective, lexicographic in one
-weighted sum (placed priority, then lateness, then pressure), hinted with the current placement so
-it never gets worse. Small models solve in milliseconds where the whole model stalls in presolve.
+Each step frees a neighbourhood (a late or unplaced request, a stretch of time around its desired
+start, the requests placed or placeable there on its dynos, and the other steps of their
+vehicles), keeps everything else fixed, and solves that small CP-SAT model: the freed requests may
+use any of their compatible dynos and start up to `_SLACK` days later than now; the objective is
+the plan's first two, lexicographic in one weighted sum (placed priority, then lateness); the
+current placement is the hint, so a step never makes the plan worse. Small models solve in
+milliseconds where the whole model stalls in presolve. The pressure objective is left to
+`Search.relieve_scarce`, afterwards.
 
 Deterministic: the neighbourhoods come from a seeded random generator, each sub-solve runs on one
-worker with a deterministic-time limit, and the search stops after a budget of deterministic time
-(`work`), so the same input and seed give the same plan; the wall clock is only a hard cap. With
-several workers, that many disjoint neighbourhoods are solved at once (threads; CP-SAT releases
-the GIL) and their results applied in a fixed order.
+thread with a deterministic-time limit, and the search stops after a budget of deterministic time
+(`work`) or `_STALE_STEPS` steps without a better plan, so the same input and seed give the same
+plan; the wall clock is only a hard cap. With several workers, that many neighbourhoods are solved
+at once (threads; CP-SAT releases the GIL) and their results applied in a fixed order, each only
+if it touches no dyno or vehicle an earlier one of the batch changed.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ _MIN_SIZE, _MAX_SIZE, _FIRST_SIZE = 6, 60, 15
 _STEP_WORK = 0.02  # deterministic-time limit of one sub-solve
 _MIN_STEP_WORK = 0.005  # what a step counts at least (tiny models cost Python time, not CP-SAT's)
 _STALE_STEPS = 300  # stop after this many steps without a better plan
+_SLACK = 60  # days a freed request may move later than it is (later rarely pays)
 _UNPLACED_SEEDS = 0.5  # share of neighbourhoods around an unplaced request (when there is one)
 
 
@@ -92,8 +97,6 @@ class Search:
             for d in opts:
                 self.by_dyno_options[d].append(rid)
         self.ids = sorted(self.requests)
-        self.slack = 60
-        self.wide = True
 
     # --- the objective ---------------------------------------------------------------------
 
@@ -218,9 +221,8 @@ class Search:
         sub-problem was solved to optimality."""
         model = cp_model.CpModel()
         dynos = set(dynos)
-        if self.wide:
-            for rid in free:
-                dynos |= set(self.options[rid])
+        for rid in free:
+            dynos |= set(self.options[rid])
         fixed_on: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for rid, (d, s) in placed.items():
             if rid not in free and d in dynos:
@@ -253,7 +255,7 @@ class Search:
                 must = True
                 high = min(high, placed[q][1] - r.days)
             if rid in placed:  # moving much later than now never pays: keep the model small
-                high = min(high, max(placed[rid][1], self.desired[rid]) + self.slack)
+                high = min(high, max(placed[rid][1], self.desired[rid]) + _SLACK)
             opts = []
             if not skip:
                 for d in sorted(dynos):
