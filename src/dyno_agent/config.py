@@ -52,7 +52,8 @@ class Settings(BaseSettings):
     # Planner (`dyno plan`, POST /api/v1/plans): solver time limit per plan (seconds; requests may
     # ask for less, never more), CP-SAT workers, seed, and the longest horizon a plan may ask for.
     planner_time_limit_s: float = Field(default=30.0, gt=0, le=3600)
-    planner_workers: int = Field(default=1, ge=1, le=64)
+    # Plan parts the neighbourhood search re-solves side by side (same count, same plan).
+    planner_workers: int = Field(default=2, ge=1, le=16)
     planner_seed: int = Field(default=0, ge=0, le=2**31 - 1)
     planner_max_horizon_days: int = Field(default=730, ge=1, le=3650)
 

@@ -6,8 +6,9 @@ import random
 
 from dyno_agent.planning.check import violations
 from dyno_agent.planning.greedy import greedy_plan
-from dyno_agent.planning.problem import Busy, Rule
+from dyno_agent.planning.problem import Busy, Problem, Rule
 from dyno_agent.planning.result import Assignment, Plan
+from dyno_agent.planning.solver import EXACT_MAX_REQUESTS, solve
 from tests.planning.cases import day, dyno, lab, planned, request, starts
 
 
@@ -185,3 +186,111 @@ def test_a_later_step_waits_unplaced_while_its_earlier_step_finds_no_room():
     plan = planned(lab(requests, [dyno(1), dyno(2)], rules, busy, horizon_days=30))
     assert plan.reason(1) == "capacity"
     assert plan.reason(2) == "vehicle_chain"
+
+
+def test_a_dyno_booked_twice_over_the_same_days_is_still_planned_around_to_the_optimum():
+    # The lab's workbook double-books MPG 1; overlapping fixed spans used to make the model
+    # infeasible, leaving the greedy plan (request 1 first, request 2 late by 5 days).
+    busy = [
+        Busy(day(0), day(3), dyno_id=1, label="allocation"),
+        Busy(day(2), day(5), dyno_id=1, label="allocation"),
+    ]
+    requests = [request(1, 5, desired=6, earliest=6), request(2, 1, desired=7, earliest=6)]
+    plan = planned(lab(requests, [dyno(1)], busy=busy))
+    assert starts(plan) == {2: (1, 6), 1: (1, 7)}
+    assert plan.total_lateness == 1
+    assert plan.status == "OPTIMAL"
+
+
+def gadgets(placing: int, waiting: int) -> tuple[Problem, int, int]:
+    """A lab too large for the whole model (the neighbourhood search plans it) made of small
+    independent gadgets, each on its own dyno and test, with known optima. A placing gadget: a
+    10-day request wanted on day 0 and two 2-day ones wanted on days 1 and 2 that may start on
+    day 0; with starts up to day 5, greedy places only the long one, the optimum places all three
+    (2-day ones first) with 4 days of lateness. A waiting gadget: a 4-day request wanted on day 0
+    and a 1-day one wanted on day 1 that may start on day 0: greedy makes the short one wait 3
+    days, the optimum runs it first (on day 0, not late) and the long one 1 day late. The first
+    dyno is also booked twice over the same days. Returns the problem, the optimal number placed
+    and the optimal lateness."""
+    requests, dynos, rules = [], [], []
+    for k in range(placing + waiting):
+        test = f"t{k}"
+        dynos.append(dyno(k + 1))
+        rules.append(Rule(k + 1, test))
+        base = 3 * k + 1
+        if k < placing:
+            requests += [
+                request(base, 10, desired=0, test=test),
+                request(base + 1, 2, desired=1, earliest=0, test=test),
+                request(base + 2, 2, desired=2, earliest=0, test=test),
+            ]
+        else:
+            requests += [
+                request(base, 4, desired=0, test=test),
+                request(base + 1, 1, desired=1, earliest=0, test=test),
+            ]
+    busy = [
+        Busy(day(30), day(40), dyno_id=1, label="allocation"),
+        Busy(day(35), day(45), dyno_id=1, label="maintenance"),
+    ]
+    problem = lab(requests, dynos, rules, busy, horizon_days=5)
+    return problem, 3 * placing + 2 * waiting, 4 * placing + waiting
+
+
+def test_a_lab_too_large_for_the_whole_model_reaches_the_optimum_greedy_misses():
+    problem, best_placed, best_lateness = gadgets(placing=22, waiting=12)
+    assert len(problem.requests) > EXACT_MAX_REQUESTS
+    greedy = greedy_plan(problem)
+    assert greedy.placed == 22 + 24
+    assert greedy.total_lateness == 3 * 12
+    plan = planned(problem, time_limit_s=120.0, num_workers=2, work_limit=3.0)
+    assert plan.placed == best_placed
+    assert plan.total_lateness == best_lateness
+    assert plan.unplaced == ()
+    # Every placeable request is placed (proved), but the lateness bound is the simple one.
+    assert plan.stages[0].status == "OPTIMAL"
+    assert plan.status == "FEASIBLE"
+
+
+def test_the_same_large_input_and_seed_give_the_same_plan_with_two_workers():
+    problem, _, _ = gadgets(placing=25, waiting=10)
+    first = solve(problem, time_limit_s=120.0, num_workers=2, seed=3, work_limit=0.3)
+    again = solve(problem, time_limit_s=120.0, num_workers=2, seed=3, work_limit=0.3)
+    assert first.assignments == again.assignments
+    assert violations(problem, first) == []
+
+
+def test_large_labs_still_give_every_unplaced_request_its_reason():
+    problem, _, _ = gadgets(placing=20, waiting=5)
+    extra = [
+        # Chain on the first gadget's dyno: its first step (8 days) never fits by day 5 once
+        # the gadget's own requests are placed; the second step then has no earlier step.
+        request(901, 8, desired=0, vehicle="C", step=1, test="t0", priority=1),
+        request(902, 1, desired=0, vehicle="C", step=2, test="t0", priority=1),
+        request(903, 2, test="nowhere"),
+        request(904, 2, drive=None, test="t0"),
+    ]
+    problem = lab(
+        [*problem.requests, *extra],
+        list(problem.dynos),
+        list(problem.rules),
+        list(problem.busy),
+        horizon_days=5,
+    )
+    plan = planned(problem, time_limit_s=120.0, num_workers=2, work_limit=2.0)
+    assert plan.reason(903) == "no_compatible_dyno"
+    assert plan.reason(904) == "bad_data"
+    assert plan.reason(901) == "capacity"
+    assert plan.reason(902) == "vehicle_chain"
+    assert plan.placed == 3 * 20 + 2 * 5
+
+
+def test_a_large_lab_greedy_plans_perfectly_is_proved_optimal_without_searching():
+    requests = [request(i, 3, desired=3 * (i // 10)) for i in range(1, 71)]
+    problem = lab(requests, [dyno(d) for d in range(1, 11)], horizon_days=30)
+    assert len(problem.requests) > EXACT_MAX_REQUESTS
+    plan = planned(problem, time_limit_s=120.0, num_workers=2)
+    assert plan.placed == 70
+    assert plan.total_lateness == 0
+    assert plan.status == "OPTIMAL"
+    assert plan.work == 0.0

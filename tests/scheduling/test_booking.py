@@ -46,6 +46,33 @@ class TestAutoAllocate:
         assert allocation.status == "scheduled"
         assert allocation.created_by == engineer.id
 
+    async def test_a_facility_keeps_the_test_in_that_facility(
+        self, session: AsyncSession, workbook_dynos: dict[str, Dyno], engineer: User
+    ):
+        vehicle = await make_vehicle(session, drive_type="2WD", weight_lbs=6000)
+        result = await booking.auto_allocate(
+            session,
+            actor_of(engineer),
+            vehicle_id=vehicle.id,
+            test_type="150k mileage",
+            start_date=MONDAY,
+            days_to_complete=3,
+            facility=" vts ",
+        )
+        # Without the facility MPG 22 would win (the test above).
+        assert result.allocation.dyno.name == "VTS #1"
+        with pytest.raises(errors.NotCompatible) as refused:
+            await booking.auto_allocate(
+                session,
+                actor_of(engineer),
+                vehicle_id=vehicle.id,
+                test_type="150k mileage",
+                start_date=day(10),
+                days_to_complete=3,
+                facility="Track",
+            )
+        assert "in Track" in refused.value.message
+
     async def test_keeps_scarce_dynos_for_last(
         self, session: AsyncSession, workbook_dynos: dict[str, Dyno], engineer: User
     ):

@@ -6,13 +6,24 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 
 from dyno_agent.planning.candidates import Screened, screen
 from dyno_agent.planning.problem import Problem, Request
 from dyno_agent.planning.result import Assignment, Plan, Unplaced
 
 
-def greedy_plan(problem: Problem, screened: Screened | None = None) -> Plan:
+def greedy_plan(
+    problem: Problem,
+    screened: Screened | None = None,
+    *,
+    order: Callable[[Request], tuple] | None = None,
+    penalty: Callable[[Request, int], int] | None = None,
+) -> Plan:
+    """The baseline by default. `order` sorts the requests another way (a request's earlier
+    steps are still placed before it) and `penalty(request, dyno)` adds days to a dyno's start
+    when choosing among dynos (a start later on a plentiful dyno may beat one on a scarce dyno):
+    the solver builds its first hints this way."""
     began = time.perf_counter()
     screened = screened or screen(problem)
     dyno_busy, vehicle_fixed = problem.fixed_intervals()
@@ -49,7 +60,7 @@ def greedy_plan(problem: Problem, screened: Screened | None = None) -> Plan:
             (placed[p][1] + by_id[p].days for p in screened.predecessors.get(request.id, ())),
             default=0,
         )
-        best: tuple[int, float, int] | None = None
+        best: tuple[int, float, int, int] | None = None
         for option in screened.options[request.id]:
             start = _first_fit(
                 [busy[option.dyno_id], vehicle_busy[request.vehicle]],
@@ -59,9 +70,10 @@ def greedy_plan(problem: Problem, screened: Screened | None = None) -> Plan:
             )
             if start is not None:
                 key = (
-                    start,
+                    start + (penalty(request, option.dyno_id) if penalty else 0),
                     round(problem.pressure(option.dyno_id, request.test_type), 9),
                     option.dyno_id,
+                    start,
                 )
                 best = min(best, key) if best else key
         if best is None:
@@ -69,12 +81,14 @@ def greedy_plan(problem: Problem, screened: Screened | None = None) -> Plan:
                 request.id, "capacity", "every compatible dyno is full until the horizon"
             )
             return
-        start, _, dyno_id = best
+        _, _, dyno_id, start = best
         placed[request.id] = (dyno_id, start)
         busy[dyno_id].append((start, start + request.days))
         vehicle_busy[request.vehicle].append((start, start + request.days))
 
-    for request in sorted(problem.requests, key=lambda r: (r.desired_start, -r.priority, r.id)):
+    for request in sorted(
+        problem.requests, key=order or (lambda r: (r.desired_start, -r.priority, r.id))
+    ):
         place(request)
     return build_plan(problem, placed, unplaced, "GREEDY", (), time.perf_counter() - began)
 
@@ -106,6 +120,7 @@ def build_plan(
     status: str,
     stages: tuple,
     seconds: float,
+    work: float = 0.0,
 ) -> Plan:
     by_id = {r.id: r for r in problem.requests}
     assignments = []
@@ -127,4 +142,45 @@ def build_plan(
         status,  # type: ignore[arg-type]
         stages,
         seconds,
+        work,
     )
+
+
+def portfolio(problem: Problem, screened: Screened) -> list[Plan]:
+    """Greedy plans in several orders, to start the search from the best of them: the baseline;
+    scarcest requests first (fewest compatible dynos: they have nowhere else to go, so the
+    flexible ones fill around them); shorter requests a little earlier (less total waiting in a
+    queue); higher priority first; and the same with a few days' penalty for starting on a dyno
+    scarcer than the request needs."""
+    compatible = {r.id: len(problem.compatible(r)) for r in problem.requests}
+    floor = {
+        r.id: min((problem.pressure(o.dyno_id, r.test_type) for o in options), default=0.0)
+        for r in problem.requests
+        if (options := screened.options.get(r.id))
+    }
+
+    def scarce_penalty(days: int) -> Callable[[Request, int], int]:
+        def penalty(request: Request, dyno_id: int) -> int:
+            above = problem.pressure(dyno_id, request.test_type) - floor.get(request.id, 0.0)
+            return days if above > 1e-9 else 0
+
+        return penalty
+
+    def desired(r: Request) -> int:
+        return problem.day(r.desired_start)
+
+    orders: list[Callable[[Request], tuple]] = [
+        lambda r: (compatible[r.id], desired(r), -r.priority, r.id),
+        lambda r: (desired(r) + r.days / 4, -r.priority, r.id),
+        lambda r: (compatible[r.id], desired(r) + r.days / 4, -r.priority, r.id),
+        lambda r: (-r.priority, compatible[r.id], desired(r), r.id),
+    ]
+    plans = [greedy_plan(problem, screened)]
+    for order in orders:
+        for days in (0, 5):
+            plans.append(
+                greedy_plan(
+                    problem, screened, order=order, penalty=scarce_penalty(days) if days else None
+                )
+            )
+    return plans

@@ -78,6 +78,7 @@ async def load_problem(
     *,
     today: dt.date,
     horizon_days: int = p.DEFAULT_HORIZON_DAYS,
+    horizon_anchor: p.HorizonAnchor = "today",
     max_booking_days: int = p.DEFAULT_MAX_BOOKING_DAYS,
 ) -> Loaded:
     if scope.desired_from and scope.desired_to and scope.desired_to < scope.desired_from:
@@ -101,6 +102,7 @@ async def load_problem(
         today,
         [*await _bookings(session, today), *await _maintenance(session, today)],
         horizon_days=horizon_days,
+        horizon_anchor=horizon_anchor,
         max_booking_days=max_booking_days,
     )
     return Loaded(problem, {r.id: r for r in requests}, vehicles, dynos)

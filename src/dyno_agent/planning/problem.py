@@ -201,7 +201,8 @@ class Problem:
 
     def fixed_intervals(self) -> tuple[dict[int, list[tuple[int, int]]], dict[str, list[Busy]]]:
         """Busy spans as half-open day intervals by dyno (past ones dropped, current ones cut at
-        day 0), and the busy spans of each vehicle."""
+        day 0, overlapping or touching ones merged: the lab's data may double-book a dyno), and
+        the busy spans of each vehicle."""
         by_dyno: dict[int, list[tuple[int, int]]] = defaultdict(list)
         by_vehicle: dict[str, list[Busy]] = defaultdict(list)
         for busy in self.busy:
@@ -212,7 +213,7 @@ class Problem:
                 by_dyno[busy.dyno_id].append((start, end))
             if busy.vehicle is not None:
                 by_vehicle[busy.vehicle].append(busy)
-        return dict(by_dyno), dict(by_vehicle)
+        return {d: merged(spans) for d, spans in by_dyno.items()}, dict(by_vehicle)
 
     def vehicle_bounds(self, request: Request, bookings: list[Busy]) -> tuple[int, int]:
         """Start bounds from the vehicle's booked steps: after earlier steps, before later ones
@@ -233,6 +234,17 @@ class Problem:
         for request in sorted(self.requests, key=lambda r: (r.step, r.id)):
             chains[request.vehicle].append(request)
         return dict(chains)
+
+
+def merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Half-open spans, sorted, with overlapping or touching ones joined."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
 
 def _facility_key(facility: str | None) -> str | None:

@@ -53,6 +53,7 @@ class Plan:
     status: PlanStatus
     stages: tuple[Stage, ...] = ()
     seconds: float = 0.0
+    work: float = 0.0  # CP-SAT deterministic time spent (machine-independent, unlike seconds)
 
     @property
     def placed(self) -> int:

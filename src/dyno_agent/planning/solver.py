@@ -22,12 +22,17 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from dyno_agent.planning.candidates import Screened, screen
-from dyno_agent.planning.greedy import build_plan, greedy_plan
-from dyno_agent.planning.problem import Problem
+from dyno_agent.planning.greedy import build_plan, portfolio
+from dyno_agent.planning.lns import Search, improve
+from dyno_agent.planning.problem import Problem, merged
 from dyno_agent.planning.result import Plan, Stage, Unplaced
 
 DEFAULT_TIME_LIMIT_S = 30.0
 PRESSURE_SCALE = 1000
+# Up to this many placeable requests the whole model is solved (and proved optimal when it can).
+EXACT_MAX_REQUESTS = 60
+# The default deterministic-time budget per second of the time limit (CP-SAT's units; see solve).
+WORK_PER_SECOND = 0.03
 # Shares of the time left that stages 1 and 2 may use (stage 3 gets what remains).
 _STAGE_SHARES = (0.3, 0.8, 1.0)
 # Shares of `work_limit` per stage.
@@ -64,20 +69,35 @@ def solve(
 ) -> Plan:
     """The best plan found within the time limit (never worse than the greedy baseline).
 
-    The search is deterministic (fixed seed; with several workers, interleaved search), so the
-    same input gives the same plan whenever every stage ends before its share of the wall-clock
-    limit. `work_limit` also caps each stage in CP-SAT's deterministic time units, which makes
-    the plan repeatable even when the search is cut short (the wall clock stays a hard cap)."""
+    Every search starts from the best of a few greedy plans (`greedy.portfolio`). Up to
+    `EXACT_MAX_REQUESTS` placeable requests, the whole model is solved in stages and proved
+    optimal where time allows. Larger problems are improved by large-neighbourhood search
+    (`lns.improve`): small parts of the plan re-solved exactly, `num_workers` at a time.
+
+    Deterministic for the same input and seed: each CP-SAT call is capped in deterministic time
+    (`work_limit`, by default `WORK_PER_SECOND` × the time limit, shared by the stages or spent
+    by the neighbourhood search), so the plan repeats whenever that budget runs out before the
+    wall-clock limit, which stays a hard cap (a stage cut by the clock says `TIME_LIMIT`)."""
     began = time.perf_counter()
     screened = screen(problem)
-    greedy = greedy_plan(problem, screened)
     if not screened.options:
         return build_plan(
             problem, {}, screened.unplaced, "OPTIMAL", (), time.perf_counter() - began
         )
+    work = work_limit if work_limit is not None else WORK_PER_SECOND * time_limit_s
+    search = Search(problem, screened)
+    hint = max(
+        (_placement(problem, plan) for plan in portfolio(problem, screened)),
+        key=lambda placed: _rank(search.key(placed)),
+    )
+    if len(screened.options) > EXACT_MAX_REQUESTS:
+        return _improved(
+            problem, screened, search, hint, began, time_limit_s, num_workers, seed, work
+        )
     m = _build(problem, screened)
-    values = _values_of(m, problem, greedy)
+    values = _values_of(m, problem, build_plan(problem, hint, {}, "GREEDY", (), 0.0))
     stages: list[Stage] = []
+    spent = 0.0
     for index, (name, sense) in enumerate(
         (("placed", "max"), ("lateness", "min"), ("pressure", "min"))
     ):
@@ -98,11 +118,11 @@ def solve(
         solver.parameters.num_workers = num_workers
         solver.parameters.random_seed = seed
         solver.parameters.interleave_search = num_workers > 1
-        if work_limit is not None:
-            solver.parameters.max_deterministic_time = work_limit * _STAGE_WORK[index]
+        solver.parameters.max_deterministic_time = work * _STAGE_WORK[index]
         stage_began = time.perf_counter()
         status = solver.solve(m.model)
         seconds = time.perf_counter() - stage_began
+        spent += solver.deterministic_time
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             values = {var: solver.value(var) for var in values}
             best, bound = solver.objective_value, solver.best_objective_bound
@@ -110,11 +130,17 @@ def solve(
             # Nothing found in time: keep the previous solution (the hint), bound unknown.
             best = float(m.evaluate(name, values))
             bound = float(sum(c for c, _ in m.terms[name])) if sense == "max" else 0.0
-        stages.append(Stage(name, solver.status_name(status), best, bound, seconds))
+        status_name = solver.status_name(status)
+        if (
+            status != cp_model.OPTIMAL
+            and solver.deterministic_time < work * _STAGE_WORK[index] * 0.99
+        ):
+            status_name = "TIME_LIMIT"
+        stages.append(Stage(name, status_name, best, bound, seconds))
         # Lock this objective's value in before optimising the next one.
         value = m.evaluate(name, values)
         m.model.add(objective >= value if sense == "max" else objective <= value)
-    return _plan(problem, screened, m, values, tuple(stages), time.perf_counter() - began)
+    return _plan(problem, screened, m, values, tuple(stages), time.perf_counter() - began, spent)
 
 
 def _build(problem: Problem, screened: Screened) -> _Model:
@@ -193,11 +219,15 @@ def _build(problem: Problem, screened: Screened) -> _Model:
         steps = [r.step for r in requests.values() if r.vehicle == vehicle]
         if len(set(steps)) == len(steps) and vehicle not in vehicle_busy:
             continue  # distinct steps: the step order already keeps them apart
-        fixed = []
-        for busy in vehicle_busy.get(vehicle, []):
-            a, b = max(problem.day(busy.start), 0), problem.day(busy.end) + 1
-            if b > a:
-                fixed.append(model.new_fixed_size_interval_var(a, b - a, f"b{vehicle}@{a}"))
+        spans = merged(
+            (max(problem.day(busy.start), 0), problem.day(busy.end) + 1)
+            for busy in vehicle_busy.get(vehicle, [])
+        )
+        fixed = [
+            model.new_fixed_size_interval_var(a, b - a, f"b{vehicle}@{a}")
+            for a, b in spans
+            if b > a
+        ]
         if len(intervals) + len(fixed) > 1:
             model.add_no_overlap(intervals + fixed)
     m.terms = {"placed": placed_terms, "lateness": late_terms, "pressure": pressure_terms}
@@ -228,14 +258,31 @@ def _plan(
     values: dict[cp_model.IntVar, int],
     stages: tuple[Stage, ...],
     seconds: float,
+    work: float,
 ) -> Plan:
     in_group: dict[int, list[tuple[int, int]]] = {}
     for (rid, group), on in m.on.items():
         if values[on]:
             in_group.setdefault(group, []).append((values[m.start[rid]], rid))
     placed = _assign_dynos(problem, m.groups, in_group)
+    optimal = all(s.status == "OPTIMAL" for s in stages)
+    return _final(
+        problem, screened, placed, "OPTIMAL" if optimal else "FEASIBLE", stages, seconds, work
+    )
+
+
+def _final(
+    problem: Problem,
+    screened: Screened,
+    placed: dict[int, tuple[int, int]],
+    status: str,
+    stages: tuple[Stage, ...],
+    seconds: float,
+    work: float = 0.0,
+) -> Plan:
+    """The plan, with a reason for every placeable request left out."""
     unplaced = dict(screened.unplaced)
-    for rid in m.start:
+    for rid in screened.options:
         if rid in placed:
             continue
         missing = [p for p in screened.predecessors.get(rid, ()) if p not in placed]
@@ -246,9 +293,60 @@ def _plan(
             if missing
             else Unplaced(rid, "capacity", "every compatible dyno is full until the horizon")
         )
-    optimal = all(s.status == "OPTIMAL" for s in stages)
-    return build_plan(
-        problem, placed, unplaced, "OPTIMAL" if optimal else "FEASIBLE", stages, seconds
+    return build_plan(problem, placed, unplaced, status, stages, seconds, work)
+
+
+def _placement(problem: Problem, plan: Plan) -> dict[int, tuple[int, int]]:
+    return {a.request_id: (a.dyno_id, problem.day(a.start)) for a in plan.assignments}
+
+
+def _rank(key: tuple[int, int, int]) -> tuple[int, int, int]:
+    """(placed priority, lateness, pressure) as a key to maximise."""
+    return (key[0], -key[1], -key[2])
+
+
+def _improved(
+    problem: Problem,
+    screened: Screened,
+    search: Search,
+    hint: dict[int, tuple[int, int]],
+    began: float,
+    time_limit_s: float,
+    num_workers: int,
+    seed: int,
+    work: float,
+) -> Plan:
+    """Large-neighbourhood search from the hint, then the pressure pass. The bounds are the
+    simple ones (every placeable request placed, each no later than it can start), so the gap
+    says how far from those the plan is, not how far from the optimum."""
+    deadline = began + time_limit_s * 0.95
+    placed, stats = improve(
+        problem, screened, hint, seed=seed, work=work, deadline=deadline, num_workers=num_workers
+    )
+    placed = search.relieve_scarce(placed)
+    status = "TIME_LIMIT" if stats.by_clock else "FEASIBLE"
+    value, lateness, pressure = search.key(placed)
+    best_value, least_late = search.ideal(placed)
+    stages = (
+        Stage("placed", "OPTIMAL" if value == best_value else status, value, best_value, 0.0),
+        Stage(
+            "lateness",
+            "OPTIMAL" if lateness == least_late else status,
+            lateness,
+            least_late,
+            stats.seconds,
+        ),
+        Stage("pressure", status, pressure, pressure, 0.0),
+    )
+    proved = all(s.status == "OPTIMAL" for s in stages[:2])
+    return _final(
+        problem,
+        screened,
+        placed,
+        "OPTIMAL" if proved else "FEASIBLE",
+        stages,
+        time.perf_counter() - began,
+        stats.work,
     )
 
 

@@ -36,6 +36,7 @@ class Need:
     test_type: str
     drive_type: str
     weight_class: str
+    facility: str | None = None  # the test may only run in this facility (a forecast's rule)
 
     @classmethod
     def of(
@@ -44,15 +45,24 @@ class Need:
         drive_type: str,
         weight_lbs: int | None = None,
         weight_class: str | None = None,
+        facility: str | None = None,
     ) -> Need:
         return cls(
             normalize_test_type(test_type),
             normalize_drive_type(drive_type),
             resolve_weight_class(weight_lbs, weight_class),
+            facility.strip() if facility and facility.strip() else None,
         )
 
     def describe(self) -> str:
-        return f"{self.test_type} for a {self.drive_type} vehicle of class {self.weight_class}"
+        where = f" in {self.facility}" if self.facility else ""
+        return (
+            f"{self.test_type} for a {self.drive_type} vehicle of class {self.weight_class}{where}"
+        )
+
+    def admits(self, dyno: Dyno) -> bool:
+        """Whether the facility rule lets the test run on this (compatible) dyno."""
+        return self.facility is None or dyno.facility.casefold() == self.facility.casefold()
 
 
 @dataclass
@@ -162,9 +172,13 @@ class Search:
     async def start(
         cls, session: AsyncSession, need: Need, span: Window, ignore_allocation: int | None = None
     ) -> Search:
-        dynos = await rules.compatible_dynos(
-            session, need.test_type, need.drive_type, need.weight_class
-        )
+        dynos = [
+            dyno
+            for dyno in await rules.compatible_dynos(
+                session, need.test_type, need.drive_type, need.weight_class
+            )
+            if need.admits(dyno)
+        ]
         pressure = await rules.pressures(session, [d.id for d in dynos], need.test_type)
         search = cls(session, need, span, ignore_allocation, dynos, pressure)
         await search.reload()

@@ -117,10 +117,14 @@ async def auto_allocate(
     tag: str | None = None,
     backup: bool = False,
     max_backup_days: int = 7,
+    facility: str | None = None,
 ) -> BookingResult:
-    """Place the vehicle's test on the best free compatible dyno, shifting later if allowed."""
+    """Place the vehicle's test on the best free compatible dyno (in `facility`, when given),
+    shifting later if allowed."""
     vehicle = await vehicles.resolve_vehicle(session, vehicle_id=vehicle_id, vin=vin, tag=tag)
-    need = Need.of(test_type, vehicle.drive_type, weight_class=vehicle.weight_class)
+    need = Need.of(
+        test_type, vehicle.drive_type, weight_class=vehicle.weight_class, facility=facility
+    )
     requested = booking_window(start_date, days=days_to_complete)
     limit = get_settings().max_backup_days
     if backup and not 0 <= max_backup_days <= limit:
