@@ -82,19 +82,21 @@ async function errorOf(response) {
 
 /**
  * One API call. `path` is "vehicles" (under /api/v1) or an absolute path such as "/ui/config".
- * Options: query, body (JSON), signal, raw (return the Response), auth (default true).
+ * Options: query, body (JSON, or FormData sent as multipart), signal, raw (return the Response),
+ * accept (the Accept header of a raw call), auth (default true).
  */
-export async function request(method, path, { query, body, signal, raw = false, auth = true } = {}) {
-  const headers = { Accept: raw ? "text/event-stream" : "application/json" };
+export async function request(method, path, { query, body, signal, raw = false, accept, auth = true } = {}) {
+  const headers = { Accept: accept ?? (raw ? "text/event-stream" : "application/json") };
   const token = getToken();
   if (auth && token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const multipart = body instanceof FormData;
+  if (body !== undefined && !multipart) headers["Content-Type"] = "application/json";
   let response;
   try {
     response = await fetch(buildUrl(path, query), {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || multipart ? body : JSON.stringify(body),
       signal,
     });
   } catch (err) {
@@ -117,7 +119,40 @@ export const api = {
   patch: (path, body, options) => request("PATCH", path, { ...options, body }),
   put: (path, body, options) => request("PUT", path, { ...options, body }),
   del: (path, options) => request("DELETE", path, options),
+  /** POST one file as multipart form field `field`. */
+  upload: (path, file, query, field = "file") => {
+    const form = new FormData();
+    form.append(field, file, file.name);
+    return request("POST", path, { query, body: form });
+  },
 };
+
+function fileNameOf(response, fallback) {
+  const header = response.headers.get("Content-Disposition") || "";
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (star) return decodeURIComponent(star[1]);
+  const plain = /filename="?([^";]+)"?/i.exec(header);
+  return plain ? plain[1] : fallback;
+}
+
+/**
+ * Download a file the API serves: fetched with the bearer token (never put in the URL), then saved
+ * from a blob. Resolves to the file name used.
+ */
+export async function download(path, query, fallbackName) {
+  const response = await request("GET", path, { query, raw: true, accept: "*/*" });
+  const name = fileNameOf(response, fallbackName);
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return name;
+}
 
 /** Every item of a paginated `{items, total}` listing. */
 export async function getAll(path, query = {}, pageSize = 500) {

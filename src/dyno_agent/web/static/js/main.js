@@ -11,14 +11,18 @@ import { createVehiclesView } from "./vehicles.js";
 import { createDynosView } from "./dynos.js";
 import { createReportsView } from "./reports.js";
 import { createUsersView } from "./admin.js";
+import { createPlanView } from "./plan.js";
+import { createImportView } from "./import.js";
 
 const VIEWS = [
   { id: "chat", label: "Chat", create: createChatView },
   { id: "schedule", label: "Schedule", create: createTimelineView },
   { id: "book", label: "Book", create: createBookView },
+  { id: "plan", label: "Plan", create: createPlanView },
   { id: "vehicles", label: "Vehicles", create: createVehiclesView },
   { id: "dynos", label: "Dynos", create: createDynosView },
   { id: "reports", label: "Reports", create: createReportsView },
+  { id: "import", label: "Import", create: createImportView, role: "power_user" },
   { id: "users", label: "Users", create: createUsersView, role: "admin" },
 ];
 const EXPIRED = "Your session expired; please log in again.";

@@ -4,6 +4,7 @@ import { api, errorText } from "./api.js";
 import { append, emptyState, errorBox, field, h, loading, replace, svg } from "./dom.js";
 import { addDays, formatRange, monthStart, quarterStart } from "./dates.js";
 import { colorFor } from "./colors.js";
+import { downloadButtons } from "./download-buttons.js";
 import { today } from "./state.js";
 
 const STATUSES = ["scheduled", "running", "delayed", "completed", "cancelled"];
@@ -106,6 +107,7 @@ export function createReportsView(root) {
     field("From", start),
     field("To", end),
     h("div", { class: "form-actions" }, h("button", { type: "submit", class: "btn btn-primary" }, "Show")),
+    h("div", { class: "form-actions" }, downloadButtons({ query: () => ({ start_date: start.value, end_date: end.value }), label: "Download the schedule of this range" })),
     h(
       "div",
       { class: "presets", role: "group", "aria-label": "Ranges" },

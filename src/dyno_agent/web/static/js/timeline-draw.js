@@ -83,6 +83,29 @@ function bar(range, allocation, onSelect, selectedId) {
   );
 }
 
+// A planned assignment that is not booked yet: outlined and hatched, not clickable.
+function previewBar(range, assignment) {
+  const place = span(range, assignment.start_date, assignment.end_date);
+  if (!place) return null;
+  const late = assignment.lateness_days ? `, ${assignment.lateness_days} days after the desired start` : "";
+  const description = `Planned (preview): request ${assignment.request_id}, ${assignment.test_type} ${assignment.mileage_step}, vehicle ${assignment.vehicle_label}, ${assignment.start_date} to ${assignment.end_date}${late}`;
+  const classes = ["bar", "preview"];
+  if (place.clippedStart) classes.push("clip-start");
+  if (place.clippedEnd) classes.push("clip-end");
+  return h(
+    "div",
+    {
+      class: classes.join(" "),
+      role: "img",
+      "data-request-id": assignment.request_id,
+      "aria-label": description,
+      title: description,
+      style: { left: place.left, width: place.width, "--c": colorFor(assignment.test_type) },
+    },
+    h("span", { class: "bar-label", "aria-hidden": "true" }, `${assignment.vehicle_label} · ${assignment.test_type}`),
+  );
+}
+
 function unavailable(range, dyno) {
   const blocks = [];
   if (dyno.available_from && dyno.available_from > range.start) {
@@ -96,7 +119,7 @@ function unavailable(range, dyno) {
   );
 }
 
-function track(range, dyno, allocations, windows, onSelect, selectedId) {
+function track(range, dyno, allocations, windows, onSelect, selectedId, previews) {
   const items = [];
   items.push(...unavailable(range, dyno));
   for (const window of windows) {
@@ -108,11 +131,15 @@ function track(range, dyno, allocations, windows, onSelect, selectedId) {
   // Cancelled bookings first, so active ones draw on top of them.
   const ordered = [...allocations].sort((a, b) => (b.status === "cancelled") - (a.status === "cancelled"));
   for (const allocation of ordered) items.push(bar(range, allocation, onSelect, selectedId));
+  for (const assignment of previews) items.push(previewBar(range, assignment));
   return h("div", { class: `tl-track${dyno.enabled ? "" : " disabled"}` }, items);
 }
 
-/** The whole grid as one element. `groups` is [[facility, [dyno, ...]], ...]. */
-export function drawTimeline({ range, zoom, groups, allocationsByDyno, maintenanceByDyno, today, onSelect, selectedId }) {
+/**
+ * The whole grid as one element. `groups` is [[facility, [dyno, ...]], ...]; `previewByDyno` holds a
+ * plan's assignments, drawn as previews over the bookings.
+ */
+export function drawTimeline({ range, zoom, groups, allocationsByDyno, maintenanceByDyno, today, onSelect, selectedId, previewByDyno = new Map() }) {
   const grid = h("div", { class: "tl-grid", role: "region", "aria-label": `Schedule ${range.start} to ${range.end}` });
   grid.style.setProperty("--days", String(range.days));
   grid.style.setProperty("min-width", `calc(var(--tl-label) + ${range.days * MIN_DAY_PX[zoom]}px)`);
@@ -126,7 +153,7 @@ export function drawTimeline({ range, zoom, groups, allocationsByDyno, maintenan
           "div",
           { class: "tl-row", "data-dyno": dyno.name },
           h("div", { class: "tl-label", title: dyno.notes || dyno.name }, dyno.name, dyno.enabled ? null : h("small", { class: "muted" }, " (disabled)")),
-          track(range, dyno, allocationsByDyno.get(dyno.id) || [], maintenanceByDyno.get(dyno.id) || [], onSelect, selectedId),
+          track(range, dyno, allocationsByDyno.get(dyno.id) || [], maintenanceByDyno.get(dyno.id) || [], onSelect, selectedId, previewByDyno.get(dyno.id) || []),
         ),
       );
     }

@@ -6,11 +6,12 @@ import { addDays, daysBetween, formatDay, mondayOf, monthStart, quarterStart } f
 import { colorFor } from "./colors.js";
 import { drawTimeline, STATUS_ICONS } from "./timeline-draw.js";
 import { showAllocation } from "./allocation-panel.js";
+import { downloadButtons } from "./download-buttons.js";
 import { hasRole, on, state, today } from "./state.js";
 
 const STATUSES = ["scheduled", "running", "delayed", "completed", "cancelled"];
 
-function rangeOf(zoom, anchor) {
+export function rangeOf(zoom, anchor) {
   let start;
   let end;
   if (zoom === "week") {
@@ -26,20 +27,20 @@ function rangeOf(zoom, anchor) {
   return { start, end, days: daysBetween(start, end) + 1 };
 }
 
-function shift(zoom, anchor, step) {
+export function shift(zoom, anchor, step) {
   if (zoom === "week") return addDays(anchor, 7 * step);
   if (zoom === "month") return monthStart(anchor, step);
   return quarterStart(anchor, step);
 }
 
-function title(zoom, range) {
+export function title(zoom, range) {
   if (zoom === "week") return `Week of ${formatDay(range.start)}`;
   if (zoom === "month") return formatDay(range.start, { month: "long", year: "numeric" });
   const quarter = Math.floor(Number(range.start.slice(5, 7)) / 3) + 1;
   return `Q${quarter} ${range.start.slice(0, 4)} (${formatDay(range.start, { month: "short" })} – ${formatDay(range.end, { month: "short" })})`;
 }
 
-function groupBy(items, key) {
+export function groupBy(items, key) {
   const map = new Map();
   for (const item of items) {
     const k = key(item);
@@ -91,6 +92,7 @@ export function createTimelineView(root) {
       h("div", { class: "toolbar-group seg", role: "group", "aria-label": "Zoom" }, zoomButtons),
       h("div", { class: "toolbar-group filters" }, facility, testType, status),
       h("button", { type: "button", class: "btn btn-quiet", onclick: () => load(), "aria-label": "Refresh" }, "↻ Refresh"),
+      downloadButtons({ query: () => ({ facility: facility.value }) }),
     ),
     legend,
     h("div", { class: "schedule-body" }, canvas, panel),
