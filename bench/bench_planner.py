@@ -90,7 +90,7 @@ from dyno_agent.planning.solver import solve  # noqa: E402
 from dyno_agent.requests.models import RequestStatus, TestRequest  # noqa: E402
 from dyno_agent.scheduling import booking  # noqa: E402
 from dyno_agent.scheduling.dynos import create_dyno  # noqa: E402
-from dyno_agent.scheduling.models import Vehicle  # noqa: E402
+from dyno_agent.scheduling.models import Allocation  # noqa: E402
 from dyno_agent.scheduling.schemas.dynos import DynoCreate, RuleIn  # noqa: E402
 
 ACTOR = Actor.system(Channel.cli, label="bench")
@@ -131,28 +131,60 @@ async def create_lab(session: AsyncSession) -> None:
         )
 
 
+def step_rank(request: TestRequest) -> int:
+    return request.step_from_miles or 0  # as the planner's loader ranks the steps
+
+
 async def greedy(
     session: AsyncSession, today: dt.date, horizon: int, facility_rule: bool
 ) -> dict[str, Any]:
-    """Every open request, by desired start, through the engine's auto-allocation; rolled back."""
+    """Every open request, by desired start, through the engine's auto-allocation; rolled back.
+
+    The mileage-step order is the planner's rule too, so greedy keeps it: a vehicle's later step
+    goes after its earlier ones (the order is the desired start, pulled later to an earlier step's
+    desired start), starts after they end, and is left out (`vehicle_chain`) when one of them found
+    no dyno."""
     requests = list(
         await session.scalars(
-            select(TestRequest)
-            .where(TestRequest.status == RequestStatus.open.value)
-            .order_by(TestRequest.desired_start, TestRequest.step_from_miles, TestRequest.id)
+            select(TestRequest).where(TestRequest.status != RequestStatus.cancelled.value)
         )
     )
+    chains: dict[int, list[TestRequest]] = {}
+    for request in requests:
+        chains.setdefault(request.vehicle_id, []).append(request)
+    ends: dict[int, dt.date | None] = {}  # request id -> last day booked (None: unplaced)
+    for request in requests:
+        if request.allocation_id is not None:
+            allocation = await session.get(Allocation, request.allocation_id)
+            ends[request.id] = allocation.end_date if allocation else None
+
+    def earlier(request: TestRequest) -> list[TestRequest]:
+        return [r for r in chains[request.vehicle_id] if step_rank(r) < step_rank(request)]
+
+    def order(request: TestRequest) -> tuple[dt.date, int, int]:
+        due = max([request.desired_start, *(r.desired_start for r in earlier(request))])
+        return due, step_rank(request), request.id
+
+    todo = sorted((r for r in requests if r.status == RequestStatus.open.value), key=order)
     placed, lateness, reasons = 0, 0, Counter[str]()
     began = time.perf_counter()
     async with session.begin_nested() as outer:
-        for request in requests:
-            vehicle = await session.get(Vehicle, request.vehicle_id)
-            assert vehicle is not None
-            start = max(request.earliest_start, request.desired_start, today)
+        for request in todo:
+            before = [ends.get(r.id) for r in earlier(request)]
+            ends[request.id] = None
+            if any(end is None for end in before):
+                reasons["vehicle_chain"] += 1
+                continue
+            start = max(
+                request.earliest_start,
+                request.desired_start,
+                today,
+                *(end + dt.timedelta(days=1) for end in before if end is not None),
+            )
             latest = request.desired_start + dt.timedelta(days=horizon)
             try:
                 if start > latest:
-                    raise errors.NoCapacity("The horizon ends before today.")
+                    raise errors.NoCapacity("The horizon ends before the test could start.")
                 async with session.begin_nested():
                     result = await booking.auto_allocate(
                         session,
@@ -160,7 +192,7 @@ async def greedy(
                         test_type=request.test_type,
                         start_date=start,
                         days_to_complete=request.days,
-                        vehicle_id=vehicle.id,
+                        vehicle_id=request.vehicle_id,
                         backup=True,
                         max_backup_days=(latest - start).days,
                         facility=request.facility if facility_rule else None,
@@ -169,10 +201,11 @@ async def greedy(
                 reasons[GREEDY_REASONS[type(refused)]] += 1
                 continue
             placed += 1
+            ends[request.id] = result.allocation.end_date
             lateness += (result.allocation.start_date - request.desired_start).days
         await outer.rollback()
     return {
-        "requests": len(requests),
+        "requests": len(todo),
         "placed": placed,
         "lateness": lateness,
         "reasons": reasons,

@@ -4,8 +4,10 @@ every assignment that no longer fits, with nothing booked."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import httpx
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -132,3 +134,32 @@ async def test_an_unknown_plan_is_a_404(client: httpx.AsyncClient, manager: dict
     error_body(await client.get("/api/v1/plans/424242", headers=manager), 404, "plan_not_found")
     response = await client.post("/api/v1/plans/424242/commit", headers=manager)
     error_body(response, 404, "plan_not_found")
+
+
+async def test_the_schedule_export_shows_a_preview_s_assignments_with_plan_id(
+    client: httpx.AsyncClient, session: AsyncSession, engineer: dict[str, str]
+):
+    lab = await small_lab(session)
+    await session.commit()
+    plan = (await client.post("/api/v1/plans", json=BODY, headers=engineer)).json()
+    first = next(a for a in plan["assignments"] if a["request_id"] == lab.requests[0].id)
+
+    def rows(response: httpx.Response) -> list[dict]:
+        assert response.status_code == 200, response.text
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+        header, *body = sheet.iter_rows(values_only=True)
+        return [dict(zip(header, row, strict=True)) for row in body]
+
+    plain = rows(await client.get("/api/v1/exports/schedule.xlsx", headers=engineer))
+    assert [r["DYNO"] for r in plain] == [None] * len(plain)  # nothing is booked
+    with_plan = rows(
+        await client.get(f"/api/v1/exports/schedule.xlsx?plan_id={plan['id']}", headers=engineer)
+    )
+    assert len(with_plan) == len(plain)
+    row = next(r for r in with_plan if r["Tag #"] == "CAR-1" and r["Mileage Step"] == "0K-5K")
+    assert row["TEST FACILITY"] == first["facility"] and row["DYNO"] == first["dyno_name"]
+    start = row["NEW EST DATE"] or row["Estimated Start"]
+    assert start.date().isoformat() == first["start_date"]
+    assert await _booked(session) == 0
+    missing = await client.get("/api/v1/exports/schedule.xlsx?plan_id=999999", headers=engineer)
+    error_body(missing, 404, "plan_not_found")

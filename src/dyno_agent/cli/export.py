@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent.cli.runtime import EXIT_INVALID, fail, parse_date, transact
 from dyno_agent.forecast import writer
-from dyno_agent.forecast.export import Cells, ExportFilter, schedule_rows
+from dyno_agent.forecast.export import Cells, ExportFilter, plan_bookings, schedule_rows
 
 app = typer.Typer(help="Export the schedule to files.", no_args_is_help=True)
 
@@ -39,6 +39,10 @@ def schedule(
     facility: Annotated[
         str | None, typer.Option(help="Only rows in this TEST FACILITY (any case).")
     ] = None,
+    plan: Annotated[
+        int | None,
+        typer.Option(min=1, metavar="ID", help="Write this plan's assignments as if booked."),
+    ] = None,
 ) -> None:
     """Every test request and booking in the forecast sheet's columns (the workbook also has one
     sheet per facility)."""
@@ -46,7 +50,8 @@ def schedule(
         fail("give either --xlsx FILE or --csv FILE.", code=EXIT_INVALID)
 
     async def work(session: AsyncSession) -> list[Cells]:
-        return await schedule_rows(session, ExportFilter(start, end, facility))
+        planned = await plan_bookings(session, plan) if plan is not None else None
+        return await schedule_rows(session, ExportFilter(start, end, facility), planned)
 
     rows = transact(work)
     if xlsx is not None:

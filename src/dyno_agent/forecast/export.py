@@ -45,6 +45,7 @@ from sqlalchemy.orm import selectinload
 
 from dyno_agent.errors import InvalidInput
 from dyno_agent.forecast import columns as c
+from dyno_agent.planning.service import plan_details
 from dyno_agent.requests.models import RequestStatus, TestRequest
 from dyno_agent.requests.steps import normalize_mileage_step
 from dyno_agent.scheduling.models import (
@@ -227,7 +228,21 @@ def _put_status(cells: Cells, status: str) -> None:
         cells[c.STATUS] = status
 
 
-def _put_booking(cells: Cells, allocation: Allocation, estimated: dt.date) -> None:
+@dataclass(frozen=True)
+class PlannedBooking:
+    """A plan's assignment shown as the booking it would become (a preview is not booked)."""
+
+    dyno: Dyno
+    start_date: dt.date
+    end_date: dt.date
+    status: str = AllocationStatus.scheduled.value
+
+    @property
+    def days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+
+def _put_booking(cells: Cells, allocation: Allocation | PlannedBooking, estimated: dt.date) -> None:
     """Facility, dyno and dates of a booking; `estimated` is the Estimated Start when the
     original sheet has none."""
     start, days = allocation.start_date, allocation.days
@@ -283,7 +298,7 @@ def _same_days(cells: Cells, days: int, start: dt.date | None) -> bool:
 def request_row(
     request: TestRequest,
     vehicle: Vehicle,
-    allocation: Allocation | None = None,
+    allocation: Allocation | PlannedBooking | None = None,
     originals: Mapping[str, Any] | None = None,
     facility: str | None = None,
 ) -> Cells:
@@ -328,8 +343,26 @@ def _imported(request: TestRequest) -> tuple[Mapping[str, Any] | None, str | Non
 
 
 # Query -------------------------------------------------------------------------------------------
-async def schedule_rows(session: AsyncSession, filters: ExportFilter | None = None) -> list[Cells]:
-    """Every test request, then every active booking no request became, as forecast rows."""
+async def plan_bookings(session: AsyncSession, plan_id: int) -> dict[int, PlannedBooking]:
+    """A plan's assignments by request id, for the requests still waiting for a dyno (a committed
+    plan's requests are booked, so their own bookings are exported)."""
+    details = await plan_details(session, plan_id)
+    waiting = (RequestStatus.open, RequestStatus.planned)
+    return {
+        a.request_id: PlannedBooking(details.dynos[a.dyno_id], a.start_date, a.end_date)
+        for a in details.plan.assignments
+        if a.request_id in details.requests and details.requests[a.request_id].status in waiting
+    }
+
+
+async def schedule_rows(
+    session: AsyncSession,
+    filters: ExportFilter | None = None,
+    planned: Mapping[int, PlannedBooking] | None = None,
+) -> list[Cells]:
+    """Every test request, then every active booking no request became, as forecast rows;
+    `planned` (from `plan_bookings`) shows a plan's assignments as if booked."""
+    planned = planned or {}
     filters = filters or ExportFilter()
     requests = list(
         await session.scalars(
@@ -352,7 +385,10 @@ async def schedule_rows(session: AsyncSession, filters: ExportFilter | None = No
     }
     rows: list[Cells] = []
     for request in requests:
-        allocation = allocations.get(request.allocation_id) if request.allocation_id else None
+        allocation: Allocation | PlannedBooking | None = (
+            allocations.get(request.allocation_id) if request.allocation_id else None
+        )
+        allocation = allocation or planned.get(request.id)
         originals, facility = _imported(request)
         cells = request_row(request, vehicles[request.vehicle_id], allocation, originals, facility)
         if allocation is not None and allocation.status != AllocationStatus.cancelled:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
 from dyno_agent.deps import CurrentUser, SessionDep
 from dyno_agent.forecast import writer
-from dyno_agent.forecast.export import ExportFilter, schedule_rows
+from dyno_agent.forecast.export import Cells, ExportFilter, plan_bookings, schedule_rows
 from dyno_agent.inputs import Day
 from dyno_agent.scheduling import clock
 
@@ -24,6 +25,17 @@ Facility = Annotated[
 
 def _file(media_type: str) -> dict[int | str, dict[str, Any]]:
     return {200: {"content": {media_type: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+PlanId = Annotated[
+    int | None,
+    Query(ge=1, description="A plan whose assignments are written as if booked (a preview)."),
+]
+
+
+async def _rows(session: AsyncSession, filters: ExportFilter, plan_id: int | None) -> list[Cells]:
+    planned = await plan_bookings(session, plan_id) if plan_id is not None else None
+    return await schedule_rows(session, filters, planned)
 
 
 def _download(content: bytes | str, media_type: str, extension: str) -> Response:
@@ -42,9 +54,11 @@ async def export_schedule_xlsx(
     start_date: StartDate = None,
     end_date: EndDate = None,
     facility: Facility = None,
+    plan_id: PlanId = None,
 ) -> Response:
-    """The schedule as the forecast workbook: every request and booking, one sheet per facility."""
-    rows = await schedule_rows(session, ExportFilter(start_date, end_date, facility))
+    """The schedule as the forecast workbook: every request and booking, one sheet per facility;
+    with `plan_id`, that plan's assignments filled in as if booked."""
+    rows = await _rows(session, ExportFilter(start_date, end_date, facility), plan_id)
     content = await run_in_threadpool(writer.to_xlsx, rows)  # CPU work off the event loop
     return _download(content, writer.XLSX_MEDIA_TYPE, "xlsx")
 
@@ -56,7 +70,8 @@ async def export_schedule_csv(
     start_date: StartDate = None,
     end_date: EndDate = None,
     facility: Facility = None,
+    plan_id: PlanId = None,
 ) -> Response:
     """The schedule as the forecast sheet in CSV (the main sheet only; ISO dates)."""
-    rows = await schedule_rows(session, ExportFilter(start_date, end_date, facility))
+    rows = await _rows(session, ExportFilter(start_date, end_date, facility), plan_id)
     return _download(writer.to_csv(rows), writer.CSV_MEDIA_TYPE, "csv")

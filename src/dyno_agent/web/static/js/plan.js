@@ -316,9 +316,8 @@ export function createPlanView(root) {
         { class: "toolbar plan-actions" },
         commit,
         !canCommit ? h("span", { class: "muted" }, "Power users commit plans.") : null,
-        // The export reads the schedule, so a plan is in it once committed (plan_id is sent for an
-        // export that can also write a preview).
-        plan.status === "committed"
+        // With plan_id the export writes a preview's assignments as if booked.
+        plan.assignments.length
           ? downloadButtons({ query: () => ({ plan_id: plan.id }), formats: ["xlsx"], label: "Download the schedule with this plan", baseName: `plan-${plan.id}` })
           : null,
       ),
