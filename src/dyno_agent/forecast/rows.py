@@ -1,12 +1,13 @@
 """Turn the forecast sheet's rows into what the import writes, with the engine's normalisers.
 
-Each row becomes a vehicle (its tag, or a placeholder key for a TBD tag: the TBD text + `#n` for
-the n-th such row in sheet order) and either an allocation (RUNNING or COMPLETED on a dyno the lab
-has) or a test request. A row is invalid only when it cannot be represented: no tag, unknown test,
-no drive or weight class, no start, no duration, a duration over the booking limit, the same
-vehicle with two drives or weight classes, the same vehicle, test and step twice. Everything odd
-but usable is a warning (an invalid VIN is dropped, a DYNO CONSTRAINT that disagrees with AWD/2WD
-is only a data check, an unknown facility, a status the lab marks as removed).
+Each row becomes a vehicle (its tag, or a placeholder key for a TBD tag or any Tag # text that is
+not a valid tag: the text + `#n` for the n-th such row in sheet order) and either an allocation
+(RUNNING or COMPLETED on a dyno the lab has) or a test request. A row is invalid only for a real
+reason: no tag, unknown test, no drive or weight class, no start, no duration, the same vehicle
+with two drives or weight classes, the same vehicle, test and step twice. Everything odd but usable
+is a warning (an invalid VIN is dropped, a DYNO CONSTRAINT that disagrees with AWD/2WD is only a
+data check, an unknown facility, a Tag # that is a description, a request longer than a booking may
+be, a RUNNING row on a dyno already taken then: an open request).
 """
 
 from __future__ import annotations
