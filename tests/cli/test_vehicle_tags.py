@@ -60,7 +60,7 @@ def test_vehicles_list_shows_tags_and_a_placeholder_gets_its_tag_keeping_its_boo
 ):
     listed = dyno_demo("vehicles", "list", "--limit", "3")
     assert listed.exit_code == 0, listed.output
-    assert "312W001" in listed.stdout and "3 of 60 vehicle(s)." in listed.stdout
+    assert "DEMO-001" in listed.stdout and "3 of 60 vehicle(s)." in listed.stdout
 
     engine = create_engine(dyno_demo.url, poolclass=pool.NullPool)
     with engine.begin() as conn:

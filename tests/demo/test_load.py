@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+import openpyxl
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +17,10 @@ from dyno_agent.db import migrate
 from dyno_agent.db.embedded import drop_database
 from dyno_agent.db.engine import make_engine, make_session_factory
 from dyno_agent.demo import DEMO_PASSWORD, DemoStatus, load_demo
+from dyno_agent.demo.fleet import generate_vehicles
 from dyno_agent.demo.workbook import DYNO_NAMES
+from dyno_agent.forecast import columns as c
+from dyno_agent.scheduling import vocab
 from dyno_agent.scheduling.models import (
     Allocation,
     AllocationEvent,
@@ -28,6 +32,7 @@ from dyno_agent.scheduling.models import (
 from dyno_agent.scheduling.vocab import VIN_PATTERN
 from tests.conftest import create_scratch_database
 from tests.factories import make_user, make_vehicle
+from tests.forecast.conftest import WORKBOOK
 
 STATUSES = {"scheduled", "delayed", "running", "completed", "cancelled"}
 
@@ -256,3 +261,14 @@ async def test_two_loads_into_two_databases_give_identical_data(server_url: URL)
 
     assert snapshots[0] == snapshots[1]
     assert len(snapshots[0][0]) == 60 and len(snapshots[0][1]) >= 50
+
+
+def test_the_demo_fleet_uses_tags_the_lab_s_workbook_does_not() -> None:
+    workbook = openpyxl.load_workbook(WORKBOOK, read_only=True, data_only=True)
+    rows = workbook[c.FORECAST_SHEET].iter_rows(min_row=5, values_only=True)
+    header = [c.header_key(str(v)) if v else "" for v in next(rows)]
+    column = header.index(c.header_key(c.TAG))
+    workbook_tags = {str(row[column]).strip().upper() for row in rows if row[column]}
+    demo_tags = [spec.tag for spec in generate_vehicles()]
+    assert [vocab.normalize_tag(tag) for tag in demo_tags] == demo_tags
+    assert demo_tags[0] == "DEMO-001" and not set(demo_tags) & workbook_tags

@@ -336,7 +336,7 @@ class TestBookForm:
         expect(form.get_by_label("Drive")).to_have_value(vehicle["drive_type"])
         expect(form.locator(".vehicle-info")).to_contain_text(f"#{vehicle['id']}")
         open_tab(page, "Vehicles")
-        expect(page.get_by_role("cell", name="312W001", exact=True)).to_be_visible()
+        expect(page.get_by_role("cell", name="DEMO-001", exact=True)).to_be_visible()
 
     def test_when_nothing_is_free_the_reasons_and_earliest_date_are_shown(self, page: Page) -> None:
         log_in(page, ENGINEER)

@@ -82,7 +82,8 @@ def _powerpack(rng: random.Random, program: Program, weight_lbs: int) -> str:
 
 
 def generate_vehicles(count: int = VEHICLE_COUNT, seed: int = SEED) -> list[VehicleSpec]:
-    """The same `count` vehicles for the same seed, with distinct VINs and tags 312W001, ...."""
+    """The same `count` vehicles for the same seed, with distinct VINs and tags DEMO-001, ...
+    (a series the lab's workbook does not use, so importing it never touches a demo vehicle)."""
     rng = random.Random(seed)
     vehicles: list[VehicleSpec] = []
     vins: set[str] = set()
@@ -94,7 +95,7 @@ def generate_vehicles(count: int = VEHICLE_COUNT, seed: int = SEED) -> list[Vehi
         low, high = program.weight_range
         weight = rng.randrange(low, high + 1, 10)
         spec = VehicleSpec(
-            tag=f"312W{len(vehicles) + 1:03d}",  # the workbook's Tag # style
+            tag=f"DEMO-{len(vehicles) + 1:03d}",
             vin=vin,
             model_year=model_year,
             program=program.name,

@@ -1,12 +1,13 @@
 """Turn the forecast sheet's rows into what the import writes, with the engine's normalisers.
 
-Each row becomes a vehicle (its tag, or a placeholder key for a TBD tag: the TBD text + `#n` for
-the n-th such row in sheet order) and either an allocation (RUNNING or COMPLETED on a dyno the lab
-has) or a test request. A row is invalid only when it cannot be represented: no tag, unknown test,
-no drive or weight class, no start, no duration, a duration over the booking limit, the same
-vehicle with two drives or weight classes, the same vehicle, test and step twice. Everything odd
-but usable is a warning (an invalid VIN is dropped, a DYNO CONSTRAINT that disagrees with AWD/2WD
-is only a data check, an unknown facility, a status the lab marks as removed).
+Each row becomes a vehicle (its tag, or a placeholder key for a TBD tag or any Tag # text that is
+not a valid tag: the text + `#n` for the n-th such row in sheet order) and either an allocation
+(RUNNING or COMPLETED on a dyno the lab has) or a test request. A row is invalid only for a real
+reason: no tag, unknown test, no drive or weight class, no start, no duration, the same vehicle
+with two drives or weight classes, the same vehicle, test and step twice. Everything odd but usable
+is a warning (an invalid VIN is dropped, a DYNO CONSTRAINT that disagrees with AWD/2WD is only a
+data check, an unknown facility, a Tag # that is a description, a request longer than a booking may
+be, a RUNNING row on a dyno already taken then: an open request).
 """
 
 from __future__ import annotations
@@ -209,6 +210,7 @@ def _parse(sheet: str, sheet_row: SheetRow, lab: Lab, occurrences: Counter[str])
         row.skip_reason = f"status {row.status}"
     _dates_and_days(row, values, lab)
     _facility_and_dyno(row, values, lab)
+    warn_long(row, lab.max_days)
     return row
 
 
@@ -218,17 +220,20 @@ def _vehicle(row: ForecastRow, values: dict[str, Any], occurrences: Counter[str]
     if raw_tag is None:
         row.error(c.TAG, None, "the Tag # is empty")
     elif vocab.is_placeholder_tag(raw_tag):
-        tbd = re.sub(r"\s+", " ", raw_tag).strip().upper()
-        occurrences[tbd] += 1
-        try:
-            vehicle.placeholder_key = vocab.placeholder_key(tbd, occurrences[tbd])
-        except InvalidInput as exc:
-            row.error(c.TAG, raw_tag, exc.message)
+        vehicle.placeholder_key = _placeholder(row, raw_tag, occurrences)
     else:
         try:
             vehicle.tag = vocab.normalize_tag(raw_tag)
-        except InvalidInput as exc:
-            row.error(c.TAG, raw_tag, exc.message)
+        except InvalidInput:
+            # `26MY P702 FHEV 4x4 [JOB1]`: a description of a vehicle not built yet, not a typo
+            vehicle.placeholder_key = _placeholder(row, raw_tag, occurrences)
+            if vehicle.placeholder_key is not None:
+                row.warn(
+                    c.TAG,
+                    raw_tag,
+                    "not a tag: taken as the description of a vehicle not built yet, "
+                    f"placeholder {vehicle.placeholder_key}",
+                )
     vin = _text(values.get(c.VIN))
     if vin is not None:
         try:
@@ -286,6 +291,18 @@ def _vehicle(row: ForecastRow, values: dict[str, Any], occurrences: Counter[str]
     return vehicle
 
 
+def _placeholder(row: ForecastRow, raw_tag: str, occurrences: Counter[str]) -> str | None:
+    """The key of the n-th row (in sheet order) carrying this text: the text upper-case with
+    single spaces + `#n`, the text cut to leave room for `#` and up to 7 digits."""
+    text = re.sub(r"\s+", " ", raw_tag).strip().upper()[: vocab.PLACEHOLDER_KEY_MAX_LENGTH - 8]
+    occurrences[text] += 1
+    try:
+        return vocab.placeholder_key(text, occurrences[text])
+    except InvalidInput as exc:
+        row.error(c.TAG, raw_tag, exc.message)
+        return None
+
+
 def _test_and_step(row: ForecastRow, values: dict[str, Any]) -> None:
     test = _text(values.get(c.TEST))
     if test is None:
@@ -339,12 +356,6 @@ def _dates_and_days(row: ForecastRow, values: dict[str, Any], lab: Lab) -> None:
         return
     if row.allocation_start is not None:
         row.allocation_end = row.allocation_start + dt.timedelta(days=row.days - 1)
-    elif row.days > lab.max_days:
-        row.error(
-            c.DAYS_TO_COMPLETE,
-            values.get(c.DAYS_TO_COMPLETE),
-            f"lasts {row.days} days, more than a test may (DYNO_MAX_BOOKING_DAYS = {lab.max_days})",
-        )
 
 
 def _facility_and_dyno(row: ForecastRow, values: dict[str, Any], lab: Lab) -> None:
@@ -360,21 +371,37 @@ def _facility_and_dyno(row: ForecastRow, values: dict[str, Any], lab: Lab) -> No
     if dyno is not None:
         candidates = [f"{facility} {dyno}", dyno] if facility else [dyno]
         row.dyno = next((lab.dynos[k] for k in map(dyno_key, candidates) if k in lab.dynos), None)
-    if row.status in ALLOCATION_STATUSES and row.dyno is None:
+    if row.status in ALLOCATION_STATUSES and row.dyno is not None:
+        row.allocation_status = ALLOCATION_STATUSES[row.status]
+    elif row.status in ALLOCATION_STATUSES:
+        row.allocation_start = row.allocation_end = None
         row.warn(
             c.DYNO,
             values.get(c.DYNO),
             f"status {row.status} but no dyno of the lab is named; imported as an open request",
         )
-        if row.days is not None and row.days > lab.max_days:
-            row.error(
-                c.DAYS_TO_COMPLETE,
-                values.get(c.DAYS_TO_COMPLETE),
-                f"lasts {row.days} days, more than a test may "
-                f"(DYNO_MAX_BOOKING_DAYS = {lab.max_days})",
-            )
-    if row.status in ALLOCATION_STATUSES and row.dyno is not None:
-        row.allocation_status = ALLOCATION_STATUSES[row.status]
+
+
+def as_request(row: ForecastRow, column: str, value: Any, reason: str, max_days: int) -> None:
+    """A RUNNING or COMPLETED row that cannot be an allocation is imported as an open request
+    (nothing is lost; the lab re-plans it), with a warning saying why."""
+    row.allocation_status = None
+    row.allocation_start = row.allocation_end = None
+    row.warn(column, value, f"{reason}; imported as an open request")
+    warn_long(row, max_days)
+
+
+def warn_long(row: ForecastRow, max_days: int) -> None:
+    """A request longer than a booking may be is imported (the sheet says so) but cannot be
+    planned: the planner reports it as bad data."""
+    if row.allocation_status is None and row.days is not None and row.days > max_days:
+        row.warn(
+            c.DAYS_TO_COMPLETE,
+            row.source_values.get(c.DAYS_TO_COMPLETE),
+            f"lasts {row.days} days, but a booking may last at most {max_days} days "
+            "(DYNO_MAX_BOOKING_DAYS): imported as an open request the planner leaves unplaced "
+            "as bad data until the days are fixed",
+        )
 
 
 def _check_consistency(rows: list[ForecastRow]) -> None:

@@ -30,6 +30,7 @@ from dyno_agent.forecast.rows import (
     ForecastRow,
     Lab,
     VehicleData,
+    as_request,
     dyno_key,
     parse_rows,
 )
@@ -115,7 +116,7 @@ async def import_forecast(
     lab = await _lab(session, settings)
     rows = parse_rows(file.forecast, lab)
     vehicles = await _plan_vehicles(session, rows)
-    plans = await _plan_rows(session, rows, vehicles)
+    plans = await _plan_rows(session, rows, vehicles, lab.max_days)
     sheets = await lab_sheets.plan(session, file, lab)
 
     report = _report(filename, file.forecast.sheet, rows, plans, vehicles, options, sheets)
@@ -217,7 +218,10 @@ def _warn_vin(rows: list[ForecastRow], key: str, vin: str, owner: str) -> None:
 
 
 async def _plan_rows(
-    session: AsyncSession, rows: list[ForecastRow], vehicles: dict[str, _VehiclePlan]
+    session: AsyncSession,
+    rows: list[ForecastRow],
+    vehicles: dict[str, _VehiclePlan],
+    max_days: int,
 ) -> list[_RowPlan]:
     ids = [p.existing.id for p in vehicles.values() if p.existing is not None]
     requests: dict[tuple[int, str, str], TestRequest] = {}
@@ -267,9 +271,14 @@ async def _plan_rows(
         assert row.test_type is not None and row.step is not None
         request = requests.get((vehicle.id, row.test_type, row.step.label)) if vehicle else None
         if row.allocation_status is not None:
-            _plan_allocation(plan, vehicle, allocations, request, dyno_busy, vehicle_busy)
-        else:
-            _plan_request(plan, vehicle, allocations, request)
+            clash = _plan_allocation(plan, vehicle, allocations, request, dyno_busy, vehicle_busy)
+            if clash is None:
+                continue
+            # two rows (or a row and the schedule) hold one dyno or vehicle at once: the row
+            # becomes an open request and the lab re-plans it
+            as_request(row, c.DYNO, row.source_values.get(c.DYNO), clash, max_days)
+            plan.change = Change(row.number, row.key, "skip")
+        _plan_request(plan, vehicle, allocations, request)
     return plans
 
 
@@ -284,7 +293,9 @@ def _plan_allocation(
     request: TestRequest | None,
     dyno_busy: dict[int, list[Span]],
     vehicle_busy: dict[str, list[Span]],
-) -> None:
+) -> str | None:
+    """Plan the row's allocation, or return why it cannot be one (its dyno or vehicle is taken
+    then)."""
     row, change = plan.row, plan.change
     change.what = "allocation"
     assert row.dyno and row.allocation_start and row.allocation_end and row.allocation_status
@@ -299,17 +310,15 @@ def _plan_allocation(
             ):
                 plan.allocation = a
                 _plan_allocation_update(plan, a)
-                return
+                return None
     start, end = row.allocation_start, row.allocation_end
-    where = f"{row.dyno.name} from {start} to {end}"
+    where = f"{row.status} on {row.dyno.name} from {start} to {end}"
     clash = _overlap(dyno_busy.get(row.dyno.id, []), start, end)
     if clash is not None:
-        row.error(c.DYNO, row.dyno.name, f"{where} is taken ({clash})")
-        return
+        return f"{where}, but {clash} holds that dyno then"
     clash = _overlap(vehicle_busy.get(row.vehicle.key, []), start, end)
     if clash is not None:
-        row.error(c.DYNO, row.dyno.name, f"vehicle {row.vehicle.key} is busy then ({clash})")
-        return
+        return f"{where}, but vehicle {row.vehicle.key} is on {clash} then"
     what = f"row {row.number}"
     dyno_busy.setdefault(row.dyno.id, []).append((start, end, what))
     vehicle_busy.setdefault(row.vehicle.key, []).append((start, end, what))
@@ -317,6 +326,7 @@ def _plan_allocation(
     if request is not None and request.status in (RequestStatus.open, RequestStatus.planned):
         plan.book_request = request
         change.fields["request_status"] = [request.status, RequestStatus.booked.value]
+    return None
 
 
 def _plan_allocation_update(plan: _RowPlan, allocation: Allocation) -> None:
