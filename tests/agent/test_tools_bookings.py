@@ -113,9 +113,7 @@ class TestBookOnDyno:
         _, events = await turn(chat_with(model), lab.engineer, "book it on VTS #2")
         assert "confirm" not in types(events)  # like auto_allocate_vehicle: no confirmation
         assert results(model)[0]["data"]["allocation"]["vehicle"]["weight_lbs"] == 6000
-        assert await bookings_of(committed, lab.vehicle.id) == [
-            ("VTS #2", MONDAY, lab.engineer.id)
-        ]
+        assert await bookings_of(committed, lab.vehicle.id) == [("VTS #2", MONDAY, lab.engineer.id)]
 
     async def test_a_busy_dyno_is_explained_and_nothing_is_booked(
         self, chat_with, lab: Lab, committed: AsyncEngine

@@ -286,6 +286,7 @@ async def utilization(
     by_id = {
         row[0]: Utilization(dynos[row[0]], int(row[1]), int(row[2]), int(row[3]), row[4], row[5])
         for row in rows
+        if row[0] in dynos
     }
     return [by_id[dyno_id] for dyno_id in dynos if dyno_id in by_id]
 
