@@ -297,6 +297,17 @@ def _dyno(data: Data, args: Args, hints: Data) -> str:
     return f"{lead} It can run:\n\n{table(('Test type', 'Drive', 'Weight class'), rows)}"
 
 
+def _mine(data: Data, args: Args, hints: Data) -> str:
+    total = int(data.get("total") or 0)
+    allocations = data.get("allocations") or []
+    if not total:
+        return "You have no bookings" + (" in that period." if args else ".")
+    lead = f"You made {plural(total, 'booking')}:"
+    if len(allocations) < total:
+        lead = f"You made {plural(total, 'booking')}; the first {len(allocations)} are listed:"
+    return f"{lead}\n\n{allocations_table(allocations)}"
+
+
 _SUCCESS: dict[str, Callable[[Data, Args, Data], str]] = {
     "get_datetime_now": _datetime,
     "find_available_dynos": _availability,
@@ -313,6 +324,10 @@ _SUCCESS: dict[str, Callable[[Data, Args, Data], str]] = {
     "utilization_report": _utilization,
     "list_dynos": _dynos,
     "get_dyno": _dyno,
+    "my_allocations": _mine,
+    "book_on_dyno": _booked,
+    "get_allocation": lambda data, args, hints: describe_allocation(data["allocation"]) + ".",
+    "change_allocation_status": _changed("Updated"),
 }
 
 

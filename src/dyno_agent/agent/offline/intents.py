@@ -19,6 +19,7 @@ class Intent(enum.StrEnum):
     CHECK_VEHICLE = "check_vehicle"
     CANCEL = "cancel"
     RESCHEDULE = "reschedule"
+    MY_BOOKINGS = "my_bookings"
     DYNO_SCHEDULE = "dyno_schedule"
     CONFLICTS = "conflicts"
     MAINTENANCE = "maintenance"
@@ -76,6 +77,16 @@ _CANCEL = _rx(r"\b(?:cancel|call\s+off|scrap|delete|remove|drop|withdraw)\b")
 _RESCHEDULE = _rx(
     r"\b(?:reschedule|re-schedule|rebook|re-book|move|shift|postpone|push\s+(?:back|out|it|booking)|"
     r"push|delay|bring\s+forward|pull\s+(?:it\s+)?(?:in|forward)|change\s+the\s+(?:date|start))\b"
+)
+# Changing a booking's length: "make #71 a day longer", "cut booking 33 to 4 days".
+_RESIZE = _rx(
+    r"\b(?:longer|shorter|extend|lengthen|shorten)\b|"
+    r"\b(?:cut|trim|make)\b.{0,30}\bto\s+\S+\s+(?:days?|weeks?)\b|\b(?:slide|pull|bring|advance)\b"
+)
+_MINE = _rx(
+    r"\b(?:my|mine)\s+(?:own\s+)?(?:bookings?|allocations?|reservations?|tests?)\b|"
+    r"\bwhat\s+(?:did|have)\s+i\s+(?:book|reserve|schedule)(?:e?d)?\b|"
+    r"\b(?:bookings?|allocations?)\s+(?:i\s+(?:made|booked|created)|made\s+by\s+me)\b"
 )
 _CONFLICTS = _rx(
     r"\b(?:conflicts?|clash(?:es)?|overlap(?:s|ping)?|double[\s-]?book(?:ed|ings?)?)\b"
@@ -165,6 +176,11 @@ def classify(text: str, dyno_names: Sequence[str] = ()) -> Intent:
         return Intent.CANCEL
     if _RESCHEDULE.search(text) and (has_booking or not _BOOK.search(text)):
         return Intent.RESCHEDULE
+    bare_id = not has_vehicle and entities.extract_bare_id(text) is not None
+    if _RESIZE.search(text) and (has_booking or bare_id):
+        return Intent.RESCHEDULE
+    if _MINE.search(text) and not has_booking and not has_vehicle:
+        return Intent.MY_BOOKINGS
     for pattern, intent in (
         (_CONFLICTS, Intent.CONFLICTS),
         (_MAINTENANCE, Intent.MAINTENANCE),

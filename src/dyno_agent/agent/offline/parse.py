@@ -11,6 +11,7 @@ from dyno_agent.agent.offline.date_tokens import find_date_tokens
 from dyno_agent.agent.offline.dates import DateSpec, combine
 from dyno_agent.agent.offline.durations import extract_backup, find_duration
 from dyno_agent.agent.offline.intents import Intent, classify
+from dyno_agent.agent.offline.offsets import find_offset
 from dyno_agent.agent.offline.text import Span, mask, normalize
 
 
@@ -31,6 +32,8 @@ class Entities:
     max_backup_days: int | None = None
     status: str | None = None
     include_disabled: bool = False
+    shift_days: int | None = None  # a move by an offset ("three days later")
+    extend_days: int | None = None  # a length change ("a day longer")
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,11 @@ def parse_request(
         bare = entities.extract_bare_id(rest)
         if bare is not None and found.vehicle_id is None:
             found = replace(found, allocation_id=bare)
+    if intent is Intent.RESCHEDULE:
+        offset = find_offset(rest)
+        if offset.span is not None:
+            found = replace(found, shift_days=offset.shift_days, extend_days=offset.extend_days)
+            rest = mask(rest, [offset.span])
     dates = combine(rest, find_date_tokens(rest, today))
     duration = find_duration(mask(rest, dates.spans))
     days = duration[0] if duration else None
@@ -144,7 +152,10 @@ def _missing(
         needs.append("dyno")
     if intent is Intent.TESTS_BY_STATUS and found.status is None:
         needs.append("status")
-    if intent in (Intent.BOOK, Intent.RESCHEDULE, *_WINDOW_INTENTS) and start is None:
+    resized = found.shift_days or found.extend_days or days is not None
+    if intent is Intent.RESCHEDULE and start is None and resized:
+        pass  # a move by an offset or a new length keeps what it does not name
+    elif intent in (Intent.BOOK, Intent.RESCHEDULE, *_WINDOW_INTENTS) and start is None:
         needs.append("start_date")
     if intent is Intent.BOOK and days is None and end is None:
         needs.append("duration")

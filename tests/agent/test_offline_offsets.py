@@ -1,0 +1,105 @@
+"""The offline model uses the new tool arguments: moves by an offset, length changes and "my
+bookings" are one call, and nothing else changes meaning."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+
+from dyno_agent.agent.offline import parse_request
+from dyno_agent.agent.offline.calls import tool_call
+from dyno_agent.agent.offline.model import OfflineChatModel
+from tests.agent.conftest import MONDAY, Lab, collect
+from tests.agent.offline_fixtures import DYNO_NAMES, TEST_TYPES, TODAY
+
+# What a confirmation shows for the reschedule arguments a call leaves out.
+NONE = {"new_start_date": None, "shift_days": None, "days_to_complete": None}
+
+
+def call_for(text: str) -> tuple[str, dict[str, Any]] | None:
+    parsed = parse_request(text, TODAY, TEST_TYPES, DYNO_NAMES)
+    assert parsed.missing == (), parsed.missing
+    return tool_call(parsed)
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("slide #40 out three days", {"allocation_id": 40, "shift_days": 3}),
+        ("postpone booking 9 by a week", {"allocation_id": 9, "shift_days": 7}),
+        ("push booking 12 back two days", {"allocation_id": 12, "shift_days": 2}),
+        ("pull booking 33 in by a day", {"allocation_id": 33, "shift_days": -1}),
+        ("bring booking 5 forward by 2 days", {"allocation_id": 5, "shift_days": -2}),
+        ("make #71 a day longer", {"allocation_id": 71, "extend_days": 1}),
+        ("extend allocation 9 by a week", {"allocation_id": 9, "extend_days": 7}),
+        ("booking 15 two days shorter please", {"allocation_id": 15, "extend_days": -2}),
+        ("cut booking 33 to 4 days", {"allocation_id": 33, "days_to_complete": 4}),
+    ],
+)
+def test_a_move_by_an_offset_or_a_new_length_is_one_reschedule_call(
+    text: str, args: dict[str, Any]
+) -> None:
+    assert call_for(text) == ("reschedule_allocation", args)
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("move booking 12 in 3 days", {"allocation_id": 12, "new_start_date": "2026-03-05"}),
+        (
+            "Push booking 12 to April 6 and make it 5 days",
+            {"allocation_id": 12, "new_start_date": "2026-04-06", "days_to_complete": 5},
+        ),
+    ],
+)
+def test_dates_still_mean_dates(text: str, args: dict[str, Any]) -> None:
+    assert call_for(text) == ("reschedule_allocation", args)
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [
+        ("my bookings", {}),
+        ("show my bookings next week", {"start_date": "2026-03-09", "end_date": "2026-03-15"}),
+        ("what did I book this week?", {"start_date": "2026-03-02", "end_date": "2026-03-08"}),
+    ],
+)
+def test_my_bookings_are_my_allocations(text: str, args: dict[str, Any]) -> None:
+    assert call_for(text) == ("my_allocations", args)
+
+
+def test_cancelling_my_booking_is_still_a_cancel() -> None:
+    assert call_for("cancel my booking 12") == ("cancel_allocation", {"allocation_id": 12})
+
+
+async def test_in_the_graph_a_day_longer_is_confirmed_then_applied_and_my_bookings_list_it(
+    chat_with: Any, lab: Lab
+) -> None:
+    chat = chat_with(OfflineChatModel())
+    booked = f"Book VIN {lab.vehicle.vin} for a brake test next Monday for 2 days"
+    prepared = await chat.prepare_message(lab.engineer, booked, None)
+    events = await collect(chat.events(prepared))
+    answer = next(e for e in events if e["type"] == "assistant")["content"]
+    match = re.match(r"Booked #(\d+):", answer)
+    assert match, answer
+    booking_id = match.group(1)
+
+    longer = await chat.prepare_message(
+        lab.engineer, f"make #{booking_id} a day longer", prepared.conversation_id
+    )
+    events = await collect(chat.events(longer))
+    [confirm] = [e for e in events if e["type"] == "confirm"]
+    assert confirm["args"] == {"allocation_id": int(booking_id), "extend_days": 1, **NONE}
+    end = MONDAY + dt.timedelta(days=2)
+    assert f"to {MONDAY} to {end} (3 day(s))" in confirm["prompt"]
+    resumed = await chat.prepare_resume(lab.engineer, prepared.conversation_id, True)
+    events = await collect(chat.events(resumed))
+    assert [e["ok"] for e in events if e["type"] == "tool_result"] == [True]
+
+    mine = await chat.prepare_message(lab.engineer, "show my bookings", prepared.conversation_id)
+    events = await collect(chat.events(mine))
+    answer = next(e for e in events if e["type"] == "assistant")["content"]
+    assert answer.startswith("You made 1 booking:") and str(end) in answer
