@@ -92,6 +92,24 @@ class TestBoundSchemas:
         assert named <= set(TOOLS)
 
 
+def test_the_prompt_covers_language_units_vague_dates_bookings_and_the_fallback():
+    for words in (
+        "language the user writes in",
+        "kg (x 2.2046)",
+        "tonnes",
+        '"next week" is Monday to Sunday',
+        '"end of the month"',
+        '"early May"',
+        "Q2 April 1 to June 30",
+        "AT ONCE",
+        "say the exact window",
+        "Several requested bookings are several calls",
+        "reporting.allocation_overview",
+        "scheduled, delayed, running, completed, cancelled",
+    ):
+        assert words in SYSTEM_PROMPT, words
+
+
 class TestFindAvailableDynosForAVehicle:
     async def test_a_vehicle_stands_for_its_weight_and_drive(self, chat_with, lab: Lab):
         result = await run(
