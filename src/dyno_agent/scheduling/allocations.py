@@ -85,9 +85,10 @@ class AllocationFilter:
 async def list_allocations(
     session: AsyncSession, filters: AllocationFilter, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[Allocation], int]:
-    base = filters.apply(select(Allocation))
-    total = await session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    query = _with_parts(base).order_by(Allocation.start_date, Allocation.id)
+    total = await count_allocations(session, filters)
+    query = _with_parts(filters.apply(select(Allocation))).order_by(
+        Allocation.start_date, Allocation.id
+    )
     rows = await session.scalars(query.limit(limit).offset(offset))
     return list(rows), total
 
