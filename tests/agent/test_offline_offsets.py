@@ -71,11 +71,48 @@ def test_my_bookings_are_my_allocations(text: str, args: dict[str, Any]) -> None
     assert call_for(text) == ("my_allocations", args)
 
 
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("mark booking 12 as running", "running"),
+        ("booking 12 has started", "running"),
+        ("start booking 12", "running"),
+        ("booking 12 is done", "completed"),
+        ("mark #12 completed", "completed"),
+        ("set allocation 12 to delayed", "delayed"),
+    ],
+)
+def test_a_status_change_is_change_allocation_status(text: str, status: str) -> None:
+    assert call_for(text) == (
+        "change_allocation_status",
+        {"allocation_id": 12, "status": status},
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["show booking 12", "what is booking 12?", "status of booking 12", "is booking 12 running?"],
+)
+def test_a_question_about_one_booking_is_get_allocation(text: str) -> None:
+    assert call_for(text) == ("get_allocation", {"allocation_id": 12})
+
+
+@pytest.mark.parametrize(
+    ("text", "call"),
+    [
+        ("mark booking 12 as cancelled", ("cancel_allocation", {"allocation_id": 12})),
+        ("show delayed tests", ("get_tests_by_status", {"status": "delayed"})),
+    ],
+)
+def test_cancels_and_status_lists_keep_their_tools(text: str, call: tuple[str, Any]) -> None:
+    assert call_for(text) == call
+
+
 def test_cancelling_my_booking_is_still_a_cancel() -> None:
     assert call_for("cancel my booking 12") == ("cancel_allocation", {"allocation_id": 12})
 
 
-async def test_in_the_graph_a_day_longer_is_confirmed_then_applied_and_my_bookings_list_it(
+async def test_in_the_graph_a_longer_booking_then_its_start_are_confirmed_applied_and_shown(
     chat_with: Any, lab: Lab
 ) -> None:
     chat = chat_with(OfflineChatModel())
@@ -103,3 +140,18 @@ async def test_in_the_graph_a_day_longer_is_confirmed_then_applied_and_my_bookin
     events = await collect(chat.events(mine))
     answer = next(e for e in events if e["type"] == "assistant")["content"]
     assert answer.startswith("You made 1 booking:") and str(end) in answer
+
+    started = await chat.prepare_message(
+        lab.engineer, f"booking {booking_id} has started", prepared.conversation_id
+    )
+    events = await collect(chat.events(started))
+    [confirm] = [e for e in events if e["type"] == "confirm"]
+    assert confirm["args"] == {"allocation_id": int(booking_id), "status": "running"}
+    resumed = await chat.prepare_resume(lab.engineer, prepared.conversation_id, True)
+    await collect(chat.events(resumed))
+    shown = await chat.prepare_message(
+        lab.engineer, f"show booking {booking_id}", prepared.conversation_id
+    )
+    events = await collect(chat.events(shown))
+    answer = next(e for e in events if e["type"] == "assistant")["content"]
+    assert f"booking #{booking_id}" in answer and "running)" in answer

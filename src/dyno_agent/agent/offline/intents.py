@@ -20,6 +20,8 @@ class Intent(enum.StrEnum):
     CANCEL = "cancel"
     RESCHEDULE = "reschedule"
     MY_BOOKINGS = "my_bookings"
+    CHANGE_STATUS = "change_status"
+    GET_BOOKING = "get_booking"
     DYNO_SCHEDULE = "dyno_schedule"
     CONFLICTS = "conflicts"
     MAINTENANCE = "maintenance"
@@ -88,6 +90,9 @@ _MINE = _rx(
     r"\bwhat\s+(?:did|have)\s+i\s+(?:book|reserve|schedule)(?:e?d)?\b|"
     r"\b(?:bookings?|allocations?)\s+(?:i\s+(?:made|booked|created)|made\s+by\s+me)\b"
 )
+_MARK = _rx(r"\b(?:mark|set|flag|switch|update)\b")
+_STARTED = _rx(r"\b(?:started|begun|began|kicked\s+off)\b|^\W*(?:please\s+)?start\b")
+_QUESTION = _rx(r"^\W*(?:is|has|was|are|did|does)\b|\?\s*$")
 _CONFLICTS = _rx(
     r"\b(?:conflicts?|clash(?:es)?|overlap(?:s|ping)?|double[\s-]?book(?:ed|ings?)?)\b"
 )
@@ -133,6 +138,7 @@ _CHECK_VEHICLE = _rx(
     r"\b(?:check|status|where|when|what|which|show|list|is|are|has|any|find|look\s*up|bookings?|"
     r"allocations?|booked|scheduled|schedule|history|tests?)\b"
 )
+_IT = _rx(r"\b(?:it|that|this)\b")
 _VEHICLE_WORD = _rx(r"\b(?:vehicle|car|truck|vin)\b")
 _REFERENCE_DAY = dt.date(2001, 1, 1)
 
@@ -181,6 +187,13 @@ def classify(text: str, dyno_names: Sequence[str] = ()) -> Intent:
         return Intent.RESCHEDULE
     if _MINE.search(text) and not has_booking and not has_vehicle:
         return Intent.MY_BOOKINGS
+    status = entities.extract_status(text) or ("running" if _STARTED.search(text) else None)
+    marked = bool(_MARK.search(text)) and (has_booking or bare_id or _IT.search(text) is not None)
+    declared = has_booking and not _QUESTION.search(text)  # "booking 12 has started"
+    if status and (marked or declared):
+        return Intent.CANCEL if status == "cancelled" else Intent.CHANGE_STATUS
+    if status and has_booking:
+        return Intent.GET_BOOKING  # "is booking 12 running?"
     for pattern, intent in (
         (_CONFLICTS, Intent.CONFLICTS),
         (_MAINTENANCE, Intent.MAINTENANCE),
@@ -213,6 +226,8 @@ def classify(text: str, dyno_names: Sequence[str] = ()) -> Intent:
         return Intent.CHECK_VEHICLE
     if vehicle_facts and re.search(r"\bdyno\b", text, re.IGNORECASE):
         return Intent.FIND_AVAILABILITY
+    if has_booking:
+        return Intent.GET_BOOKING  # "show booking 12", "what is allocation 7?"
     if _GREETING.search(text) or re.search(r"\bhelp\b", text, re.IGNORECASE):
         return Intent.HELP
     return Intent.UNKNOWN

@@ -53,6 +53,8 @@ class ParsedRequest:
     problems: tuple[str, ...] = ()
 
 
+# Requests about one booking, which a bare "#17" names.
+_BOOKING_INTENTS = (Intent.CANCEL, Intent.RESCHEDULE, Intent.CHANGE_STATUS, Intent.GET_BOOKING)
 # The windows that a single day may stand for ("what's on MPG 3 on Monday").
 _WINDOW_INTENTS = {Intent.DYNO_SCHEDULE, Intent.UTILIZATION, Intent.FIND_AVAILABILITY}
 
@@ -104,7 +106,9 @@ def parse_request(
 ) -> ParsedRequest:
     intent = classify(text, dyno_names)
     found, rest = extract_entities(text, test_types, dyno_names)
-    if found.allocation_id is None and intent in (Intent.CANCEL, Intent.RESCHEDULE):
+    if intent is Intent.CHANGE_STATUS and found.status is None:
+        found = replace(found, status="running")  # "booking 12 has started"
+    if found.allocation_id is None and intent in _BOOKING_INTENTS:
         bare = entities.extract_bare_id(rest)
         if bare is not None and found.vehicle_id is None:
             found = replace(found, allocation_id=bare)
@@ -146,7 +150,7 @@ def _missing(
             needs.append("weight")
         if found.drive_type is None:
             needs.append("drive_type")
-    if intent in (Intent.CANCEL, Intent.RESCHEDULE) and found.allocation_id is None:
+    if intent in _BOOKING_INTENTS and found.allocation_id is None:
         needs.append("allocation_id")
     if intent in (Intent.DYNO_SCHEDULE, Intent.GET_DYNO) and found.dyno is None:
         needs.append("dyno")
