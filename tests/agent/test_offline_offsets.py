@@ -108,6 +108,31 @@ def test_cancels_and_status_lists_keep_their_tools(text: str, call: tuple[str, A
     assert call_for(text) == call
 
 
+def test_free_dynos_for_a_named_vehicle_need_no_weight_or_drive() -> None:
+    assert call_for("which dynos are free for vehicle 5 for a brake test next week?") == (
+        "find_available_dynos",
+        {
+            "start_date": "2026-03-09",
+            "end_date": "2026-03-15",
+            "vehicle_id": 5,
+            "test_type": "brake",
+        },
+    )
+
+
+async def test_in_the_graph_free_dynos_for_a_vin_are_found_and_listed(
+    chat_with: Any, lab: Lab
+) -> None:
+    chat = chat_with(OfflineChatModel())
+    text = f"which dynos are free for VIN {lab.vehicle.vin} for a brake test next Monday?"
+    events = await collect(chat.events(await chat.prepare_message(lab.engineer, text, None)))
+    [result] = [e for e in events if e["type"] == "tool_result"]
+    assert (result["name"], result["ok"]) == ("find_available_dynos", True)
+    answer = next(e for e in events if e["type"] == "assistant")["content"]
+    assert "VTS #2" in answer, answer
+    assert "VTS #1" not in answer.split("VTS #2")[0], answer  # busy that Monday: not listed first
+
+
 def test_cancelling_my_booking_is_still_a_cancel() -> None:
     assert call_for("cancel my booking 12") == ("cancel_allocation", {"allocation_id": 12})
 

@@ -95,6 +95,8 @@ def _book(p: ParsedRequest) -> dict[str, Any]:
 
 def _availability(p: ParsedRequest) -> dict[str, Any]:
     e = p.entities
+    if _vehicle(p):  # the vehicle's own weight and drive type are used
+        return {**_window(p), **_vehicle(p), "test_type": e.test_type}
     weight = e.weight_lbs if e.weight_lbs is not None else _CLASS_WEIGHT.get(e.weight_class or "")
     return {
         **_window(p),

@@ -145,7 +145,7 @@ def _missing(
         needs.append("vehicle")
     if intent in (Intent.BOOK, Intent.FIND_AVAILABILITY) and found.test_type is None:
         needs.append("test_type")
-    if intent is Intent.FIND_AVAILABILITY:
+    if intent is Intent.FIND_AVAILABILITY and not has_vehicle:  # a vehicle brings its own
         if found.weight_lbs is None and found.weight_class is None:
             needs.append("weight")
         if found.drive_type is None:
