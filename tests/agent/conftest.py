@@ -30,9 +30,11 @@ class ScriptedModel(GenericFakeChatModel):
     """Answers with the scripted messages in order and records what it was shown."""
 
     seen: list[list[BaseMessage]] = Field(default_factory=list)
+    bound: list[Any] = Field(default_factory=list)  # the tool schemas of the last bind_tools
     disable_streaming: bool = True  # GenericFakeChatModel cannot stream a tool-call-only message
 
     def bind_tools(self, tools: Any, **kwargs: Any) -> ScriptedModel:  # type: ignore[override]
+        self.bound = list(tools)
         return self
 
     async def _agenerate(self, messages, stop=None, run_manager=None, **kwargs):  # type: ignore[no-untyped-def]

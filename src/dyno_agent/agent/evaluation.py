@@ -37,7 +37,8 @@ from langchain_core.messages import (
 from pydantic_core import PydanticUndefined
 
 from dyno_agent.agent.prompts import AgentPromptContext, system_text
-from dyno_agent.agent.tools import TOOLS
+from dyno_agent.agent.tools import TOOLS, tool_schemas
+from dyno_agent.config import get_settings
 from dyno_agent.demo.catalog import TEST_TYPES
 from dyno_agent.demo.workbook import DYNO_NAMES
 from dyno_agent.scheduling.vocab import DRIVE_TYPES
@@ -447,9 +448,13 @@ def eval_context(eval_set: EvalSet, today: dt.date | None = None) -> AgentPrompt
     )
 
 
-def bind_tools(model: BaseChatModel) -> Any:
-    """The model with the agent's tool schemas bound, as the llm node binds them."""
-    return model.bind_tools([spec.schema() for spec in TOOLS.values()])
+def bind_tools(model: BaseChatModel, context: AgentPromptContext | None = None) -> Any:
+    """The model with the agent's tool schemas bound, as the llm node binds them (filled from the
+    context's vocabularies and the configured limits)."""
+    if context is None:
+        return model.bind_tools([spec.schema() for spec in TOOLS.values()])
+    vocabulary = {"test_types": context.test_types, "drive_types": context.drive_types}
+    return model.bind_tools(tool_schemas(vocabulary, get_settings()))
 
 
 async def run_case(model: Any, case: Case, system: str) -> CaseResult:
@@ -480,8 +485,9 @@ async def evaluate(
     on_result: Callable[[CaseResult], Awaitable[None] | None] | None = None,
 ) -> EvalReport:
     """Run every case in order; `on_result` sees each result as soon as it is known."""
-    system = system_text(eval_context(eval_set, today))
-    bound = bind_tools(model)
+    context = eval_context(eval_set, today)
+    system = system_text(context)
+    bound = bind_tools(model, context)
     report = EvalReport()
     for case in eval_set.cases:
         result = await run_case(bound, case, system)

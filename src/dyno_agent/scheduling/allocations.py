@@ -47,6 +47,7 @@ class AllocationFilter:
     tag: str | None = None
     test_type: str | None = None
     created_by: int | None = None
+    facility: str | None = None  # the dyno's facility, ignoring case
     start_date: dt.date | None = None  # allocations ending on or after this day
     end_date: dt.date | None = None  # allocations starting on or before this day
 
@@ -71,6 +72,9 @@ class AllocationFilter:
             query = query.where(Allocation.test_type == self.test_type)
         if self.created_by is not None:
             query = query.where(Allocation.created_by == self.created_by)
+        if self.facility:
+            in_facility = select(Dyno.id).where(func.lower(Dyno.facility) == self.facility.lower())
+            query = query.where(Allocation.dyno_id.in_(in_facility))
         if self.start_date:
             query = query.where(Allocation.end_date >= self.start_date)
         if self.end_date:
@@ -81,11 +85,17 @@ class AllocationFilter:
 async def list_allocations(
     session: AsyncSession, filters: AllocationFilter, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[Allocation], int]:
-    base = filters.apply(select(Allocation))
-    total = await session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    query = _with_parts(base).order_by(Allocation.start_date, Allocation.id)
+    total = await count_allocations(session, filters)
+    query = _with_parts(filters.apply(select(Allocation))).order_by(
+        Allocation.start_date, Allocation.id
+    )
     rows = await session.scalars(query.limit(limit).offset(offset))
     return list(rows), total
+
+
+async def count_allocations(session: AsyncSession, filters: AllocationFilter) -> int:
+    base = filters.apply(select(Allocation))
+    return await session.scalar(select(func.count()).select_from(base.subquery())) or 0
 
 
 async def referencing_ids(

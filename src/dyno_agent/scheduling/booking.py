@@ -234,16 +234,24 @@ async def reschedule_allocation(
     session: AsyncSession,
     actor: Actor,
     allocation_id: int,
-    new_start_date: dt.date,
+    new_start_date: dt.date | None = None,
     days_to_complete: int | None = None,
     dyno: int | str | None = None,
+    *,
+    shift_days: int = 0,
+    extend_days: int = 0,
 ) -> Allocation:
     """Move a scheduled or delayed booking in one step: same dyno when it is free then, else the
-    best free compatible one (or the named `dyno`). Nothing changes if no dyno can take it."""
+    best free compatible one (or the named `dyno`). Nothing changes if no dyno can take it.
+    The new start is `new_start_date` or the current start moved by `shift_days`; the new length
+    is `days_to_complete` or the current length changed by `extend_days`."""
     allocation = await get_allocation(session, allocation_id, for_update=True)
     ensure_can_modify(actor, allocation)
     ensure_movable(allocation)
-    window = booking_window(new_start_date, days=days_to_complete or allocation.days)
+    start, days = moved_window(
+        allocation, new_start_date, days_to_complete, shift_days, extend_days
+    )
+    window = booking_window(start, days=days)
     vehicle = allocation.vehicle
     need = Need.of(allocation.test_type, vehicle.drive_type, weight_class=vehicle.weight_class)
     clash = await _vehicle_clash(session, vehicle.id, window, ignore=allocation.id)
@@ -268,6 +276,34 @@ async def reschedule_allocation(
         raise _race_error(name, target, vehicle) from None
     allocation.dyno = target
     return allocation
+
+
+def moved_window(
+    allocation: Allocation,
+    new_start_date: dt.date | None = None,
+    days_to_complete: int | None = None,
+    shift_days: int = 0,
+    extend_days: int = 0,
+) -> tuple[dt.date, int]:
+    """The start day and length a move asks for, from absolute values or offsets."""
+    if new_start_date is not None and shift_days:
+        raise InvalidInput("Give new_start_date or shift_days, not both.", field="shift_days")
+    if days_to_complete is not None and extend_days:
+        raise InvalidInput("Give days_to_complete or extend_days, not both.", field="extend_days")
+    try:
+        start = new_start_date or allocation.start_date + dt.timedelta(days=shift_days)
+    except OverflowError:
+        raise InvalidInput(
+            "shift_days moves the booking off the calendar.", field="shift_days"
+        ) from None
+    days = days_to_complete or allocation.days + extend_days
+    if days < 1:
+        raise InvalidInput(
+            f"Allocation {allocation.id} lasts {allocation.days} day(s); it cannot be shortened "
+            f"by {-extend_days}.",
+            field="extend_days",
+        )
+    return start, days
 
 
 async def ensure_dyno_can_take(

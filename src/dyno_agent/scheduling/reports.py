@@ -246,6 +246,7 @@ _UTILIZATION_SQL = text(
                count(*) AS n, array_agg(DISTINCT a.test_type ORDER BY a.test_type) AS tests
         FROM usable u JOIN allocations a ON a.dyno_id = u.id AND a.status <> 'cancelled'
          AND u.r && daterange(a.start_date, a.end_date, '[]')
+         AND (CAST(:test AS text) IS NULL OR a.test_type = :test)
         GROUP BY u.id
     )
     SELECT u.id,
@@ -260,18 +261,32 @@ _UTILIZATION_SQL = text(
 
 
 async def utilization(
-    session: AsyncSession, start_date: dt.date, end_date: dt.date
+    session: AsyncSession,
+    start_date: dt.date,
+    end_date: dt.date,
+    *,
+    test_type: str | None = None,
+    dyno_id: int | None = None,
+    facility: str | None = None,
 ) -> list[Utilization]:
     """Per dyno: booked days / available days in the range. Available days are the days the dyno
-    is enabled, inside its commissioning window and not in maintenance."""
+    is enabled, inside its commissioning window and not in maintenance. With `test_type`, only that
+    test's bookings count as booked; `dyno_id` and `facility` keep only those dynos."""
     _check_range(start_date, end_date)
     if (end_date - start_date).days > 3660:
         raise InvalidInput("The range can span at most ten years.", field="end_date")
-    dynos = {d.id: d for d in await session.scalars(select(Dyno).order_by(Dyno.id))}
-    rows = await session.execute(_UTILIZATION_SQL, {"start": start_date, "end": end_date})
+    query = select(Dyno).order_by(Dyno.id)
+    if dyno_id is not None:
+        query = query.where(Dyno.id == dyno_id)
+    if facility:
+        query = query.where(func.lower(Dyno.facility) == facility.lower())
+    dynos = {d.id: d for d in await session.scalars(query)}
+    params = {"start": start_date, "end": end_date, "test": test_type}
+    rows = await session.execute(_UTILIZATION_SQL, params)
     by_id = {
         row[0]: Utilization(dynos[row[0]], int(row[1]), int(row[2]), int(row[3]), row[4], row[5])
         for row in rows
+        if row[0] in dynos
     }
     return [by_id[dyno_id] for dyno_id in dynos if dyno_id in by_id]
 
@@ -293,9 +308,18 @@ DEFAULT_REPORT_DAYS = 28
 
 
 async def utilization_report(
-    session: AsyncSession, start_date: dt.date | None = None, end_date: dt.date | None = None
+    session: AsyncSession,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    *,
+    test_type: str | None = None,
+    dyno_id: int | None = None,
+    facility: str | None = None,
 ) -> UtilizationReport:
     """Utilisation per dyno and overall; the range defaults to the 28 days from today."""
     start = start_date or clock.today()
     end = end_date or start + dt.timedelta(days=DEFAULT_REPORT_DAYS - 1)
-    return UtilizationReport(start, end, await utilization(session, start, end))
+    rows = await utilization(
+        session, start, end, test_type=test_type, dyno_id=dyno_id, facility=facility
+    )
+    return UtilizationReport(start, end, rows)

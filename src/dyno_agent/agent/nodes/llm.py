@@ -11,7 +11,7 @@ from langgraph.runtime import Runtime
 from dyno_agent.agent.context import AgentContext
 from dyno_agent.agent.prompts import AgentPromptContext, system_text
 from dyno_agent.agent.state import AgentState
-from dyno_agent.agent.tools import TOOLS
+from dyno_agent.agent.tools import tool_schemas
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,8 @@ def system_message(state: AgentState, context: AgentContext) -> SystemMessage:
 async def llm_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     context = runtime.context
     try:
-        model = context.model_factory().bind_tools([spec.schema() for spec in TOOLS.values()])
+        schemas = tool_schemas(state.get("vocabulary") or {}, context.settings)
+        model = context.model_factory().bind_tools(schemas)
         response = await model.ainvoke([system_message(state, context), *state["messages"]])
     except Exception as exc:  # any provider failure ends the turn in the error node
         log.warning("model call failed: %s: %s", type(exc).__name__, exc)

@@ -352,6 +352,17 @@ def _committed(data: Data, args: Args, hints: Data) -> str:
     return f"Committed plan {text(data.get('plan_id'))}: {plural(booked, 'booking')} made."
 
 
+def _mine(data: Data, args: Args, hints: Data) -> str:
+    total = int(data.get("total") or 0)
+    allocations = data.get("allocations") or []
+    if not total:
+        return "You have no bookings" + (" in that period." if args else ".")
+    lead = f"You made {plural(total, 'booking')}:"
+    if len(allocations) < total:
+        lead = f"You made {plural(total, 'booking')}; the first {len(allocations)} are listed:"
+    return f"{lead}\n\n{allocations_table(allocations)}"
+
+
 _SUCCESS: dict[str, Callable[[Data, Args, Data], str]] = {
     "get_datetime_now": _datetime,
     "find_available_dynos": _availability,
@@ -370,6 +381,10 @@ _SUCCESS: dict[str, Callable[[Data, Args, Data], str]] = {
     "get_dyno": _dyno,
     "plan_requests": _plan,
     "commit_plan": _committed,
+    "my_allocations": _mine,
+    "book_on_dyno": _booked,
+    "get_allocation": lambda data, args, hints: describe_allocation(data["allocation"]) + ".",
+    "change_allocation_status": _changed("Updated"),
 }
 
 

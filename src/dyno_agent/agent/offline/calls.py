@@ -29,6 +29,9 @@ TOOL_OF_INTENT = {
     Intent.CHECK_VEHICLE: "check_vehicle_allocation",
     Intent.CANCEL: "cancel_allocation",
     Intent.RESCHEDULE: "reschedule_allocation",
+    Intent.MY_BOOKINGS: "my_allocations",
+    Intent.CHANGE_STATUS: "change_allocation_status",
+    Intent.GET_BOOKING: "get_allocation",
     Intent.DYNO_SCHEDULE: "get_dyno_schedule",
     Intent.CONFLICTS: "detect_conflicts",
     Intent.MAINTENANCE: "maintenance_check",
@@ -94,6 +97,8 @@ def _book(p: ParsedRequest) -> dict[str, Any]:
 
 def _availability(p: ParsedRequest) -> dict[str, Any]:
     e = p.entities
+    if _vehicle(p):  # the vehicle's own weight and drive type are used
+        return {**_window(p), **_vehicle(p), "test_type": e.test_type}
     weight = e.weight_lbs if e.weight_lbs is not None else _CLASS_WEIGHT.get(e.weight_class or "")
     return {
         **_window(p),
@@ -104,12 +109,16 @@ def _availability(p: ParsedRequest) -> dict[str, Any]:
 
 
 def _reschedule(p: ParsedRequest) -> dict[str, Any]:
-    args: dict[str, Any] = {
-        "allocation_id": p.entities.allocation_id,
-        "new_start_date": _iso(p.start_date),
-    }
+    e = p.entities
+    args: dict[str, Any] = {"allocation_id": e.allocation_id}
+    if p.start_date is not None:
+        args["new_start_date"] = _iso(p.start_date)
+    if e.shift_days:
+        args["shift_days"] = e.shift_days
     if p.days is not None:
         args["days_to_complete"] = p.days
+    elif e.extend_days:
+        args["extend_days"] = e.extend_days
     return args
 
 
@@ -141,6 +150,9 @@ def tool_call(p: ParsedRequest) -> tuple[str, dict[str, Any]] | None:
         Intent.CHECK_VEHICLE: lambda: _vehicle(p),
         Intent.CANCEL: lambda: {"allocation_id": e.allocation_id},
         Intent.RESCHEDULE: lambda: _reschedule(p),
+        Intent.MY_BOOKINGS: lambda: _optional_window(p),
+        Intent.CHANGE_STATUS: lambda: {"allocation_id": e.allocation_id, "status": e.status},
+        Intent.GET_BOOKING: lambda: {"allocation_id": e.allocation_id},
         Intent.DYNO_SCHEDULE: lambda: {"dyno": _dyno(e.dyno), **_window(p)},
         Intent.CONFLICTS: lambda: _optional_window(p),
         Intent.MAINTENANCE: lambda: {"on_date": _iso(p.start_date)} if p.start_date else {},

@@ -19,6 +19,9 @@ class Intent(enum.StrEnum):
     CHECK_VEHICLE = "check_vehicle"
     CANCEL = "cancel"
     RESCHEDULE = "reschedule"
+    MY_BOOKINGS = "my_bookings"
+    CHANGE_STATUS = "change_status"
+    GET_BOOKING = "get_booking"
     DYNO_SCHEDULE = "dyno_schedule"
     CONFLICTS = "conflicts"
     MAINTENANCE = "maintenance"
@@ -79,6 +82,19 @@ _RESCHEDULE = _rx(
     r"\b(?:reschedule|re-schedule|rebook|re-book|move|shift|postpone|push\s+(?:back|out|it|booking)|"
     r"push|delay|bring\s+forward|pull\s+(?:it\s+)?(?:in|forward)|change\s+the\s+(?:date|start))\b"
 )
+# Changing a booking's length: "make #71 a day longer", "cut booking 33 to 4 days".
+_RESIZE = _rx(
+    r"\b(?:longer|shorter|extend|lengthen|shorten)\b|"
+    r"\b(?:cut|trim|make)\b.{0,30}\bto\s+\S+\s+(?:days?|weeks?)\b|\b(?:slide|pull|bring|advance)\b"
+)
+_MINE = _rx(
+    r"\b(?:my|mine)\s+(?:own\s+)?(?:bookings?|allocations?|reservations?|tests?)\b|"
+    r"\bwhat\s+(?:did|have)\s+i\s+(?:book|reserve|schedule)(?:e?d)?\b|"
+    r"\b(?:bookings?|allocations?)\s+(?:i\s+(?:made|booked|created)|made\s+by\s+me)\b"
+)
+_MARK = _rx(r"\b(?:mark|set|flag|switch|update)\b")
+_STARTED = _rx(r"\b(?:started|begun|began|kicked\s+off)\b|^\W*(?:please\s+)?start\b")
+_QUESTION = _rx(r"^\W*(?:is|has|was|are|did|does)\b|\?\s*$")
 _CONFLICTS = _rx(
     r"\b(?:conflicts?|clash(?:es)?|overlap(?:s|ping)?|double[\s-]?book(?:ed|ings?)?)\b"
 )
@@ -124,6 +140,7 @@ _CHECK_VEHICLE = _rx(
     r"\b(?:check|status|where|when|what|which|show|list|is|are|has|any|find|look\s*up|bookings?|"
     r"allocations?|booked|scheduled|schedule|history|tests?)\b"
 )
+_IT = _rx(r"\b(?:it|that|this)\b")
 _VEHICLE_WORD = _rx(r"\b(?:vehicle|car|truck|vin)\b")
 _REFERENCE_DAY = dt.date(2001, 1, 1)
 
@@ -171,6 +188,18 @@ def classify(text: str, dyno_names: Sequence[str] = ()) -> Intent:
         return Intent.CANCEL
     if _RESCHEDULE.search(text) and (has_booking or not _BOOK.search(text)):
         return Intent.RESCHEDULE
+    bare_id = not has_vehicle and entities.extract_bare_id(text) is not None
+    if _RESIZE.search(text) and (has_booking or bare_id):
+        return Intent.RESCHEDULE
+    if _MINE.search(text) and not has_booking and not has_vehicle:
+        return Intent.MY_BOOKINGS
+    status = entities.extract_status(text) or ("running" if _STARTED.search(text) else None)
+    marked = bool(_MARK.search(text)) and (has_booking or bare_id or _IT.search(text) is not None)
+    declared = has_booking and not _QUESTION.search(text)  # "booking 12 has started"
+    if status and (marked or declared):
+        return Intent.CANCEL if status == "cancelled" else Intent.CHANGE_STATUS
+    if status and has_booking:
+        return Intent.GET_BOOKING  # "is booking 12 running?"
     for pattern, intent in (
         (_CONFLICTS, Intent.CONFLICTS),
         (_MAINTENANCE, Intent.MAINTENANCE),
@@ -203,6 +232,8 @@ def classify(text: str, dyno_names: Sequence[str] = ()) -> Intent:
         return Intent.CHECK_VEHICLE
     if vehicle_facts and re.search(r"\bdyno\b", text, re.IGNORECASE):
         return Intent.FIND_AVAILABILITY
+    if has_booking:
+        return Intent.GET_BOOKING  # "show booking 12", "what is allocation 7?"
     if _GREETING.search(text) or re.search(r"\bhelp\b", text, re.IGNORECASE):
         return Intent.HELP
     return Intent.UNKNOWN

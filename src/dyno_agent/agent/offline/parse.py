@@ -11,6 +11,7 @@ from dyno_agent.agent.offline.date_tokens import find_date_tokens
 from dyno_agent.agent.offline.dates import DateSpec, combine
 from dyno_agent.agent.offline.durations import extract_backup, find_duration
 from dyno_agent.agent.offline.intents import Intent, classify
+from dyno_agent.agent.offline.offsets import find_offset
 from dyno_agent.agent.offline.text import Span, mask, normalize
 
 
@@ -33,6 +34,8 @@ class Entities:
     include_disabled: bool = False
     plan_id: int | None = None
     horizon_days: int | None = None
+    shift_days: int | None = None  # a move by an offset ("three days later")
+    extend_days: int | None = None  # a length change ("a day longer")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class ParsedRequest:
     problems: tuple[str, ...] = ()
 
 
+# Requests about one booking, which a bare "#17" names.
+_BOOKING_INTENTS = (Intent.CANCEL, Intent.RESCHEDULE, Intent.CHANGE_STATUS, Intent.GET_BOOKING)
 # The windows that a single day may stand for ("what's on MPG 3 on Monday").
 _WINDOW_INTENTS = {Intent.DYNO_SCHEDULE, Intent.UTILIZATION, Intent.FIND_AVAILABILITY}
 
@@ -110,10 +115,17 @@ def parse_request(
             horizon_days=planning.horizon_days(text, today),
             allocation_id=None,
         )
-    if found.allocation_id is None and intent in (Intent.CANCEL, Intent.RESCHEDULE):
+    if intent is Intent.CHANGE_STATUS and found.status is None:
+        found = replace(found, status="running")  # "booking 12 has started"
+    if found.allocation_id is None and intent in _BOOKING_INTENTS:
         bare = entities.extract_bare_id(rest)
         if bare is not None and found.vehicle_id is None:
             found = replace(found, allocation_id=bare)
+    if intent is Intent.RESCHEDULE:
+        offset = find_offset(rest)
+        if offset.span is not None:
+            found = replace(found, shift_days=offset.shift_days, extend_days=offset.extend_days)
+            rest = mask(rest, [offset.span])
     dates = combine(rest, find_date_tokens(rest, today))
     duration = find_duration(mask(rest, dates.spans))
     days = duration[0] if duration else None
@@ -142,12 +154,12 @@ def _missing(
         needs.append("vehicle")
     if intent in (Intent.BOOK, Intent.FIND_AVAILABILITY) and found.test_type is None:
         needs.append("test_type")
-    if intent is Intent.FIND_AVAILABILITY:
+    if intent is Intent.FIND_AVAILABILITY and not has_vehicle:  # a vehicle brings its own
         if found.weight_lbs is None and found.weight_class is None:
             needs.append("weight")
         if found.drive_type is None:
             needs.append("drive_type")
-    if intent in (Intent.CANCEL, Intent.RESCHEDULE) and found.allocation_id is None:
+    if intent in _BOOKING_INTENTS and found.allocation_id is None:
         needs.append("allocation_id")
     if intent in (Intent.DYNO_SCHEDULE, Intent.GET_DYNO) and found.dyno is None:
         needs.append("dyno")
@@ -155,7 +167,10 @@ def _missing(
         needs.append("plan_id")
     if intent is Intent.TESTS_BY_STATUS and found.status is None:
         needs.append("status")
-    if intent in (Intent.BOOK, Intent.RESCHEDULE, *_WINDOW_INTENTS) and start is None:
+    resized = found.shift_days or found.extend_days or days is not None
+    if intent is Intent.RESCHEDULE and start is None and resized:
+        pass  # a move by an offset or a new length keeps what it does not name
+    elif intent in (Intent.BOOK, Intent.RESCHEDULE, *_WINDOW_INTENTS) and start is None:
         needs.append("start_date")
     if intent is Intent.BOOK and days is None and end is None:
         needs.append("duration")

@@ -19,6 +19,8 @@ _GOALS = {
     Intent.CHECK_VEHICLE: "look up that vehicle",
     Intent.CANCEL: "cancel a booking",
     Intent.RESCHEDULE: "move a booking",
+    Intent.CHANGE_STATUS: "change a booking's status",
+    Intent.GET_BOOKING: "show a booking",
     Intent.DYNO_SCHEDULE: "show a dyno's schedule",
     Intent.UTILIZATION: "report utilisation",
     Intent.GET_DYNO: "show a dyno",

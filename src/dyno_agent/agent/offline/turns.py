@@ -24,8 +24,9 @@ from dyno_agent.agent.offline.parse import ParsedRequest, parse_request
 from dyno_agent.agent.prompts import AgentPromptContext, parse_context
 
 KEY = "offline"
-# Intents a bare fragment falls into ("vehicle 5", "MPG 3"): an answer, unless it asks for more.
-_FRAGMENT_INTENTS = {Intent.CHECK_VEHICLE, Intent.GET_DYNO}
+# Intents a bare fragment falls into ("vehicle 5", "MPG 3", "booking 17"): an answer, unless it
+# asks for more.
+_FRAGMENT_INTENTS = {Intent.CHECK_VEHICLE, Intent.GET_DYNO, Intent.GET_BOOKING}
 _EXPLICIT = re.compile(
     r"\b(?:check|where|when|show|list|status|history|look\s*up|tell|about|details?|info|"
     r"describe|booked|bookings?|scheduled|rules?|supports?)\b",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,6 +91,31 @@ Question = Callable[[ToolEnv, Any], Awaitable[str]]
 
 
 @dataclass(frozen=True)
+class SchemaFill:
+    """What a tool's JSON schema shows from the live lab: vocabularies as enums (by argument name)
+    and configured upper limits (by argument name), so a model that trusts the schema is never
+    refused for a value or a limit the schema did not show."""
+
+    enums: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    maximums: Mapping[str, int] = field(default_factory=dict)
+
+    def apply(self, parameters: dict[str, Any]) -> None:
+        for name, prop in parameters.get("properties", {}).items():
+            branches = [b for b in prop.get("anyOf", [prop]) if b.get("type") != "null"]
+            values = list(self.enums.get(name, ()))
+            limit = self.maximums.get(name)
+            for branch in branches:
+                if values and branch.get("type") == "string":
+                    branch["enum"] = values
+                if limit is not None and branch.get("type") == "integer":
+                    branch["maximum"] = min(limit, branch.get("maximum", limit))
+                    if "minimum" in branch and branch["minimum"] < 0:
+                        branch["minimum"] = max(-limit, branch["minimum"])
+            if limit is not None and isinstance(prop.get("default"), int):
+                prop["default"] = min(prop["default"], limit)
+
+
+@dataclass(frozen=True)
 class ToolSpec:
     name: str
     description: str
@@ -99,10 +124,12 @@ class ToolSpec:
     destructive: bool = False
     question: Question | None = None
 
-    def schema(self) -> dict[str, Any]:
+    def schema(self, fill: SchemaFill | None = None) -> dict[str, Any]:
         """OpenAI-format tool definition; every LangChain chat model's bind_tools accepts it."""
         parameters = self.args.model_json_schema()
         parameters.pop("title", None)
+        if fill is not None:
+            fill.apply(parameters)
         return {
             "type": "function",
             "function": {
