@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     # Plan parts the neighbourhood search re-solves side by side (same count, same plan).
     planner_workers: int = Field(default=2, ge=1, le=16)
     planner_seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    planner_max_running: int = Field(default=2, ge=1, le=64)  # solves at once per process
     planner_max_horizon_days: int = Field(default=730, ge=1, le=3650)
 
     # Agent: models. DYNO_LLM is `offline` or an init_chat_model spec ("openai:gpt-4.1-mini");

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent.config import Settings
+from dyno_agent.planning import service
 from dyno_agent.scheduling.models import Allocation
 from tests.api.conftest import error_body
 from tests.factories import make_allocation, make_vehicle
@@ -163,3 +164,21 @@ async def test_the_schedule_export_shows_a_preview_s_assignments_with_plan_id(
     assert await _booked(session) == 0
     missing = await client.get("/api/v1/exports/schedule.xlsx?plan_id=999999", headers=engineer)
     error_body(missing, 404, "plan_not_found")
+
+
+async def test_a_preview_over_the_running_limit_is_told_when_to_retry(
+    client: httpx.AsyncClient, session: AsyncSession, engineer: dict[str, str], settings: Settings
+):
+    await small_lab(session)
+    await session.commit()
+    limit = settings.planner_max_running
+    held = [service._SOLVES.acquire(limit) for _ in range(limit)]  # solves already running
+    try:
+        response = await client.post("/api/v1/plans", json=BODY, headers=engineer)
+    finally:
+        for _ in held:
+            service._SOLVES.release()
+    error_body(response, 429, "rate_limited")
+    assert response.headers["Retry-After"] == "2"  # the plan's time limit
+    again = await client.post("/api/v1/plans", json=BODY, headers=engineer)
+    assert again.status_code == 201, again.text

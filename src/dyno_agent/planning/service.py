@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import math
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +33,7 @@ from dyno_agent.errors import (
     PlanCommitted,
     PlanConflicts,
     PlanNotFound,
+    RateLimited,
     RequestNotOpen,
     TestRequestNotFound,
 )
@@ -110,9 +113,18 @@ async def create_plan(
         horizon_days=options.horizon_days,
         max_booking_days=settings.max_booking_days,
     )
-    plan, summary = await asyncio.to_thread(
-        _solve, loaded.problem, time_limit, settings.planner_workers, settings.planner_seed
-    )
+    if not _SOLVES.acquire(settings.planner_max_running):
+        raise RateLimited(
+            f"The planner is already making {settings.planner_max_running} plan(s) in this "
+            f"server process; try again in about {math.ceil(time_limit)} s.",
+            retry_after_seconds=math.ceil(time_limit),
+        )
+    try:
+        plan, summary = await asyncio.to_thread(
+            _solve, loaded.problem, time_limit, settings.planner_workers, settings.planner_seed
+        )
+    finally:
+        _SOLVES.release()
     stored = StoredPlan(
         created_by=actor.user_id,
         today=today,
@@ -143,6 +155,29 @@ async def create_plan(
     session.add(stored)
     await session.flush()
     return PlanDetails(stored, loaded.requests, loaded.vehicles, loaded.dynos)
+
+
+class _Running:
+    """How many solves run in this process (each holds a thread and up to `planner_workers`
+    CPU cores for up to its time limit), so a burst of previews cannot starve the server."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def acquire(self, limit: int) -> bool:
+        with self._lock:
+            if self._count >= limit:
+                return False
+            self._count += 1
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            self._count -= 1
+
+
+_SOLVES = _Running()
 
 
 def _solve(problem: Problem, time_limit: float, workers: int, seed: int) -> tuple[Plan, dict]:
