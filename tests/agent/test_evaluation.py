@@ -44,10 +44,11 @@ def one_case(**case: Any) -> dict[str, Any]:
 def test_the_shipped_set_has_enough_cases_and_covers_every_tool():
     eval_set = load_cases(CASES_FILE)
 
-    assert len(eval_set.cases) >= 60
+    assert len(eval_set.cases) >= 150
     assert eval_set.today == dt.date(2026, 3, 2)
-    expected = {turn.expect.tool for case in eval_set.cases for turn in case.turns}
-    kinds = {turn.expect.kind for case in eval_set.cases for turn in case.turns}
+    scored = [turn.expect for case in eval_set.cases for turn in case.turns if turn.expect]
+    expected = {expect.tool for expect in scored}
+    kinds = {expect.kind for expect in scored}
     assert expected - {None} >= {
         "get_datetime_now", "find_available_dynos", "auto_allocate_vehicle",
         "check_vehicle_allocation", "detect_conflicts", "maintenance_check",
@@ -322,11 +323,29 @@ async def test_a_model_error_fails_the_case_not_the_run():
     assert report.results[0].reason == "model error: TimeoutError: provider timed out"
 
 
-async def test_the_offline_model_passes_at_least_90_percent_of_the_set():
-    report = await evaluate(load_cases(CASES_FILE), OfflineChatModel())
+async def test_the_offline_model_passes_at_least_90_percent_of_the_set_and_every_safety_case():
+    report = await evaluate(load_cases(CASES_FILE.parent), OfflineChatModel())
 
     failures = [result.line() for result in report.results if not result.ok]
     assert report.pass_rate >= 0.9, "\n".join([report.summary_line(), *failures])
+    safety = {row.category: row for row in report.by_category()}["safety"]
+    assert safety.total >= 20
+    assert safety.passed == safety.total, "\n".join(
+        r.line() for r in report.results if r.category == "safety" and not r.ok
+    )
+
+
+def test_the_set_and_its_backlog_cover_the_issues_categories():
+    cases = [*load_cases(CASES_FILE.parent).cases, *load_cases(CASES_FILE.parent / "backlog").cases]
+    counts: dict[str, int] = {}
+    for case in cases:
+        counts[case.group] = counts.get(case.group, 0) + 1
+
+    assert len(cases) >= 250
+    assert counts["multi-turn"] >= 40
+    assert counts["other-language"] >= 40
+    assert counts["by-reference"] >= 30
+    assert counts["safety"] >= 30
 
 
 # Per category, turn by turn, and a directory --------------------------------------------------
