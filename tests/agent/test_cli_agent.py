@@ -300,6 +300,20 @@ def test_eval_prints_each_case_and_the_closing_line_last(cases_file: Path):
     assert lines[1].startswith("FAIL  wrong-on-purpose  auto_allocate_vehicle: vehicle_id=5")
     assert lines[-1] == "1 passed, 1 failed"
     assert result.exit_code == 1  # 50% is under the default --min-pass 0.9
+    assert lines[2].split() == ["category", "passed", "total", "rate", "turns"]
+    assert lines[3].split() == ["tool", "1", "2", "50.0%", "1/2"]
+
+
+def test_eval_on_a_directory_runs_every_yaml_file_in_it(cases_file: Path):
+    (cases_file.parent / "more.yaml").write_text(
+        "cases:\n  - {id: poem, category: refuse, user: Write me a poem, expect: refuse}\n"
+    )
+    result = CliRunner().invoke(app, ["eval", str(cases_file.parent), "--min-pass", "0.5"])
+
+    lines = result.stdout.splitlines()
+    assert [line.split()[1] for line in lines[:3]] == ["books", "wrong-on-purpose", "poem"]
+    assert lines[-1] == "2 passed, 1 failed"
+    assert result.exit_code == 0, result.output
 
 
 def test_eval_exit_code_follows_min_pass_and_json_lists_cases(cases_file: Path):
@@ -308,7 +322,17 @@ def test_eval_exit_code_follows_min_pass_and_json_lists_cases(cases_file: Path):
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [row.get("id") for row in rows[:2]] == ["books", "wrong-on-purpose"]
-    assert rows[-1] == {"passed": 1, "failed": 1, "pass_rate": 0.5}
+    assert rows[-1] == {
+        "passed": 1,
+        "failed": 1,
+        "pass_rate": 0.5,
+        "categories": [
+            {
+                "category": "tool", "passed": 1, "total": 2, "pass_rate": 0.5,
+                "turns": 2, "turns_passed": 1,
+            }
+        ],
+    }  # fmt: skip
     assert result.stderr.splitlines()[-1] == "1 passed, 1 failed"
 
 

@@ -12,6 +12,12 @@ model's first response to each turn is scored against the turn's expectation:
 - `refuse`: no tool call, and the reply declines (see `_DECLINES`).
 - `say: [regex, ...]`: no tool call, and the reply matches every pattern (e.g. a table).
 
+A conversation is scored turn by turn: every turn with an expectation is scored, and the
+model's real reply (with its tool calls answered) stays in the history for the next turn, also
+after a failed turn. A case passes when all its scored turns pass. Each case has a category (its
+`category`, else its first tag, else its expectation's kind); the report gives pass rates per
+category. A directory loads every `*.yaml` file in it (not its subdirectories).
+
 The file format is described in eval/README.md.
 """
 
@@ -21,7 +27,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +64,22 @@ TOOL_NAMES = frozenset(
     }
 )  # fmt: skip
 MATCHERS = ("one_of", "approx", "tol", "contains", "regex")
+# The categories the report groups by (issue 9): a case's `category` must be one of these; a case
+# without one is counted under its first tag (or its first expectation's kind).
+CATEGORIES = (
+    "book", "find", "dates", "durations", "weights", "questions", "plan", "clarify", "refuse",
+    "answer", "change", "multi-turn", "other-language", "by-reference", "safety",
+)  # fmt: skip
+# Older tags counted under a category (a case without `category` uses its first tag).
+TAG_CATEGORIES = {
+    "availability": "find", "cancel": "change", "reschedule": "change",
+    "status-change": "change", "commit-plan": "plan", "check-vehicle": "questions",
+    "completed": "questions", "conflicts": "questions", "datetime": "questions",
+    "dyno-schedule": "questions", "get-booking": "questions", "get-dyno": "questions",
+    "list-dynos": "questions", "maintenance": "questions", "my-bookings": "questions",
+    "query-database": "questions", "status": "questions", "utilization": "questions",
+    "help": "answer",
+}  # fmt: skip
 
 # What a clarifying question must mention, per missing field.
 FIELD_WORDS: dict[str, str] = {
@@ -105,7 +127,7 @@ class Expectation:
 @dataclass(frozen=True)
 class Turn:
     user: str | None
-    expect: Expectation
+    expect: Expectation | None  # None: the turn only feeds the conversation, it is not scored
     result: dict[str, Any] | None = None  # the tool result fed back before the next turn
 
 
@@ -115,6 +137,20 @@ class Case:
     turns: tuple[Turn, ...]
     history: tuple[BaseMessage, ...] = ()
     tags: tuple[str, ...] = ()
+    category: str | None = None
+    today: dt.date | None = None  # the file's, when a directory mixes files with different ones
+    user: dict[str, Any] | None = None
+
+    @property
+    def group(self) -> str:
+        """The category the report counts this case under."""
+        if self.category:
+            return self.category
+        if self.tags:
+            tag = str(self.tags[0])
+            return TAG_CATEGORIES.get(tag, tag)
+        scored = next((t.expect for t in self.turns if t.expect is not None), None)
+        return scored.kind if scored else "other"
 
 
 @dataclass(frozen=True)
@@ -125,12 +161,39 @@ class EvalSet:
 
 
 def load_cases(path: Path | str) -> EvalSet:
-    """Read a YAML (or JSON, which is YAML) cases file; EvalFileError when it is not valid."""
+    """Read a YAML (or JSON, which is YAML) cases file, or every `*.yaml` file of a directory
+    (sorted by name, not recursive); EvalFileError when one is not valid."""
+    path = Path(path)
+    if not path.is_dir():
+        return _load_file(path)
+    files = sorted(path.glob("*.yaml"))
+    if not files:
+        raise EvalFileError(f"{path} holds no *.yaml file")
+    sets = [(file, _load_file(file)) for file in files]
+    first = sets[0][1]
+    cases: list[Case] = []
+    seen: dict[str, Path] = {}
+    for file, eval_set in sets:
+        for case in eval_set.cases:
+            if case.id in seen:
+                also = seen[case.id]
+                raise EvalFileError(f"{file}: case {case.id}: duplicate id (also in {also})")
+            seen[case.id] = file
+            if eval_set.today != first.today or eval_set.user != first.user:
+                case = replace(case, today=eval_set.today, user=eval_set.user)
+            cases.append(case)
+    return EvalSet(tuple(cases), first.today, first.user)
+
+
+def _load_file(path: Path) -> EvalSet:
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise EvalFileError(f"cannot read {path}: {exc}") from None
-    return parse_cases(raw)
+    try:
+        return parse_cases(raw)
+    except EvalFileError as exc:
+        raise EvalFileError(f"{path}: {exc}") from None
 
 
 def parse_cases(raw: Any) -> EvalSet:
@@ -159,18 +222,24 @@ def parse_cases(raw: Any) -> EvalSet:
 def _case(item: Any, index: int) -> Case:
     if not isinstance(item, dict):
         raise EvalFileError("a case is a mapping")
-    unknown = set(item) - {"id", "user", "expect", "result", "turns", "history", "tags", "note"}
+    known_keys = {"id", "user", "expect", "result", "turns", "history", "tags", "note", "category"}
+    unknown = set(item) - known_keys
     if unknown:
         raise EvalFileError(f"unknown keys {sorted(unknown)}")
     if "turns" in item:
         if "user" in item or "expect" in item:
             raise EvalFileError("give either `turns` or `user` + `expect`")
-        turns = tuple(_turn(t) for t in item["turns"])
+        turns = tuple(_turn(t, scored=False) for t in item["turns"])
     else:
         turns = (_turn({k: item[k] for k in ("user", "expect", "result") if k in item}),)
     history = _history(item.get("history") or [])
     if not turns:
         raise EvalFileError("no turns")
+    if all(turn.expect is None for turn in turns):
+        raise EvalFileError("no turn has an expectation")
+    category = item.get("category")
+    if category is not None and category not in CATEGORIES:
+        raise EvalFileError(f"unknown category {category!r}; use one of {', '.join(CATEGORIES)}")
     for position, turn in enumerate(turns):
         if turn.user is None and (position > 0 or not history):
             raise EvalFileError("only a first turn after a history may omit `user`")
@@ -179,16 +248,22 @@ def _case(item: Any, index: int) -> Case:
         turns=turns,
         history=history,
         tags=tuple(item.get("tags") or ()),
+        category=category,
     )
 
 
-def _turn(item: Any) -> Turn:
-    if not isinstance(item, dict) or "expect" not in item:
+def _turn(item: Any, *, scored: bool = True) -> Turn:
+    """A turn; in a conversation (`scored=False`) a turn may leave `expect` out: its reply only
+    feeds the history."""
+    if not isinstance(item, dict) or ("expect" not in item and scored):
         raise EvalFileError("a turn needs `expect`")
+    if "expect" not in item and "user" not in item:
+        raise EvalFileError("a turn without `expect` needs `user`")
     user = item.get("user")
     if user is not None and (not isinstance(user, str) or not user.strip()):
         raise EvalFileError("`user` must be a non-empty string")
-    return Turn(user=user, expect=_expectation(item["expect"]), result=item.get("result"))
+    expect = _expectation(item["expect"]) if "expect" in item else None
+    return Turn(user=user, expect=expect, result=item.get("result"))
 
 
 def _expectation(raw: Any) -> Expectation:
@@ -406,12 +481,45 @@ class CaseResult:
     id: str
     ok: bool
     reason: str = ""
+    category: str = "other"
+    turns_scored: int = 1
+    turns_passed: int = 0
 
     def line(self) -> str:
         return f"PASS  {self.id}" if self.ok else f"FAIL  {self.id}  {self.reason}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "ok": self.ok, "reason": self.reason}
+        return {
+            "id": self.id,
+            "ok": self.ok,
+            "reason": self.reason,
+            "category": self.category,
+            "turns": self.turns_scored,
+            "turns_passed": self.turns_passed,
+        }
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    category: str
+    passed: int
+    total: int
+    turns_passed: int
+    turns: int
+
+    @property
+    def pass_rate(self) -> float:
+        return self.passed / self.total if self.total else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.category,
+            "passed": self.passed,
+            "total": self.total,
+            "pass_rate": round(self.pass_rate, 4),
+            "turns": self.turns,
+            "turns_passed": self.turns_passed,
+        }
 
 
 @dataclass
@@ -430,15 +538,48 @@ class EvalReport:
     def pass_rate(self) -> float:
         return self.passed / len(self.results) if self.results else 0.0
 
+    def by_category(self) -> list[CategoryScore]:
+        """Pass rates per category, in CATEGORIES order, then other categories by name."""
+        groups: dict[str, list[CaseResult]] = {}
+        for result in self.results:
+            groups.setdefault(result.category, []).append(result)
+        order = {name: index for index, name in enumerate(CATEGORIES)}
+        names = sorted(groups, key=lambda name: (order.get(name, len(order)), name))
+        return [
+            CategoryScore(
+                category=name,
+                passed=sum(r.ok for r in groups[name]),
+                total=len(groups[name]),
+                turns_passed=sum(r.turns_passed for r in groups[name]),
+                turns=sum(r.turns_scored for r in groups[name]),
+            )
+            for name in names
+        ]
+
+    def category_table(self) -> list[str]:
+        """The per-category lines `dyno eval` prints before the closing line."""
+        rows = self.by_category()
+        width = max([len("category"), *(len(row.category) for row in rows)])
+        lines = [f"{'category':<{width}}  passed  total    rate  turns"]
+        for row in rows:
+            lines.append(
+                f"{row.category:<{width}}  {row.passed:>6}  {row.total:>5}  {row.pass_rate:>6.1%}"
+                f"  {row.turns_passed}/{row.turns}"
+            )
+        return lines
+
     def summary_line(self) -> str:
         return f"{self.passed} passed, {self.failed} failed"
 
 
-def eval_context(eval_set: EvalSet, today: dt.date | None = None) -> AgentPromptContext:
+def eval_context(
+    eval_set: EvalSet, today: dt.date | None = None, case: Case | None = None
+) -> AgentPromptContext:
     """The context block the graph would build on the demo database (no database needed)."""
-    user = eval_set.user
+    user = (case.user if case is not None else None) or eval_set.user
+    day = today or (case.today if case is not None else None) or eval_set.today
     return AgentPromptContext(
-        today=today or eval_set.today,
+        today=day,
         user_email=str(user["email"]),
         role=str(user["role"]),
         user_id=int(user["id"]),
@@ -458,7 +599,13 @@ def bind_tools(model: BaseChatModel, context: AgentPromptContext | None = None) 
 
 
 async def run_case(model: Any, case: Case, system: str) -> CaseResult:
+    """Play the case's turns; every turn with an expectation is scored, and the model's real reply
+    stays in the history (its tool calls answered) for the next turn, also after a failure. The
+    reason is the first failed turn's."""
     messages: list[BaseMessage] = [SystemMessage(system), *case.history]
+    scored = sum(turn.expect is not None for turn in case.turns)
+    passed = 0
+    reasons: list[str] = []
     for position, turn in enumerate(case.turns):
         where = f"turn {position + 1}: " if len(case.turns) > 1 else ""
         if turn.user is not None:
@@ -466,16 +613,24 @@ async def run_case(model: Any, case: Case, system: str) -> CaseResult:
         try:
             reply = await model.ainvoke(messages)
         except Exception as exc:  # a provider failure fails the case, not the run
-            return CaseResult(case.id, False, f"{where}model error: {type(exc).__name__}: {exc}")
-        verdict = score(turn.expect, reply)
-        if not verdict.ok:
-            return CaseResult(case.id, False, where + verdict.reason)
+            reasons.append(f"{where}model error: {type(exc).__name__}: {exc}")
+            break
+        if turn.expect is not None:
+            verdict = score(turn.expect, reply)
+            if verdict.ok:
+                passed += 1
+            else:
+                reasons.append(where + verdict.reason)
         messages.append(reply)
         for call in reply.tool_calls:  # answered, so the next turn sees a consistent history
             result = turn.result or {"ok": True, "summary": "Done.", "data": {}}
             content = json.dumps(result, default=str)
             messages.append(ToolMessage(content, tool_call_id=call["id"], name=call["name"]))
-    return CaseResult(case.id, True)
+    ok = not reasons and passed == scored
+    reason = reasons[0] if reasons else ""
+    if len(reasons) > 1:
+        reason += f" (+{len(reasons) - 1} more failed turn(s))"
+    return CaseResult(case.id, ok, reason, case.group, scored, passed)
 
 
 async def evaluate(
@@ -485,12 +640,15 @@ async def evaluate(
     on_result: Callable[[CaseResult], Awaitable[None] | None] | None = None,
 ) -> EvalReport:
     """Run every case in order; `on_result` sees each result as soon as it is known."""
-    context = eval_context(eval_set, today)
-    system = system_text(context)
-    bound = bind_tools(model, context)
+    bound: dict[tuple[str, str], tuple[Any, str]] = {}
     report = EvalReport()
     for case in eval_set.cases:
-        result = await run_case(bound, case, system)
+        context = eval_context(eval_set, today, case)
+        key = (context.today.isoformat(), json.dumps(case.user or eval_set.user, sort_keys=True))
+        if key not in bound:
+            bound[key] = (bind_tools(model, context), system_text(context))
+        runnable, system = bound[key]
+        result = await run_case(runnable, case, system)
         report.results.append(result)
         if on_result is not None:
             maybe = on_result(result)

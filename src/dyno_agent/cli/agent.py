@@ -308,7 +308,11 @@ def chat(
 
 def eval_cases(
     file: Annotated[
-        Path, typer.Argument(help="A cases file (YAML or JSON), e.g. eval/cases.yaml.")
+        Path,
+        typer.Argument(
+            help="A cases file (YAML or JSON), e.g. eval/cases.yaml, or a directory: every "
+            "*.yaml in it, e.g. eval/."
+        ),
     ],
     today: Annotated[
         dt.date | None,
@@ -325,7 +329,8 @@ def eval_cases(
         float, typer.Option(min=0.0, max=1.0, help="Exit 0 when at least this share passes.")
     ] = 0.9,
 ) -> None:
-    """Score the configured model (DYNO_LLM) on an evaluation set; no database needed."""
+    """Score the configured model (DYNO_LLM) on an evaluation set; no database needed. Prints
+    one line per case, the pass rates per category, then `N passed, M failed`."""
     try:
         cases = evaluation.load_cases(file)
     except evaluation.EvalFileError as exc:
@@ -340,10 +345,17 @@ def eval_cases(
 
     report = run(evaluation.evaluate(cases, model, today=today, on_result=show))
     if as_json:
-        totals = {"passed": report.passed, "failed": report.failed, "pass_rate": report.pass_rate}
+        totals = {
+            "passed": report.passed,
+            "failed": report.failed,
+            "pass_rate": report.pass_rate,
+            "categories": [row.as_dict() for row in report.by_category()],
+        }
         typer.echo(json.dumps(totals))
         typer.echo(report.summary_line(), err=True)
     else:
+        for line in report.category_table():
+            typer.echo(line)
         typer.echo(report.summary_line())
     if report.pass_rate < min_pass:
         raise typer.Exit(1)
