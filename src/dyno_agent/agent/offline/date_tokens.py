@@ -218,3 +218,8 @@ def _next_n(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
     # "for the next 3 days" is three days from today; "in the next 2 weeks" is a window
     kind: Kind = "range" if m[0].lower().startswith("for") else "period"
     return DateToken(*_span(m), today, last, kind)
+
+
+# Registers the multilingual (dateparser) finders and the exact rules for parts of a month,
+# halves and quarters; imported last because it uses `finder`.
+from dyno_agent.agent.offline import date_words as _date_words  # noqa: E402,F401
