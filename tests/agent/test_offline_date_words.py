@@ -114,3 +114,27 @@ def test_a_booking_with_a_day_first_range_gets_its_days() -> None:
         "book vehicle 9 for a brake test 17.03.-20.03.", TODAY, ["brake", "emissions"], []
     )
     assert (parsed.start_date, parsed.end_date, parsed.days) == (d(3, 17), d(3, 20), 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("übermorgen", d(3, 4)),
+        ("pasado mañana", d(3, 4)),
+        ("depois de amanhã", d(3, 4)),
+        ("après-demain", d(3, 4)),
+        ("heute", TODAY),
+        ("hoy", TODAY),
+        ("amanhã", d(3, 3)),
+        ("demain", d(3, 3)),
+    ],
+)
+def test_named_days_in_other_languages(text: str, day: dt.date) -> None:
+    assert _days(text) == (day, None)
+
+
+@pytest.mark.parametrize(
+    "text", ["in zwei Wochen", "en dos semanas", "em duas semanas", "dans deux semaines"]
+)
+def test_in_n_weeks_in_other_languages(text: str) -> None:
+    assert _days(text) == (d(3, 16), None)

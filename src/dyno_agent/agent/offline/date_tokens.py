@@ -146,13 +146,6 @@ def _ordinal(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
     return _with_range(m, cal.resolve_ordinal(int(m["d"]), today), "month")
 
 
-@finder(r"\b(?:(?:the\s+)?day\s+after\s+tomorrow|today|tonight|tomorrow|tmrw|yesterday)\b", 2)
-def _named_day(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
-    word = m[0].lower()
-    offset = 2 if "after" in word else {"yesterday": -1, "tomorrow": 1, "tmrw": 1}.get(word, 0)
-    return DateToken(*_span(m), today + dt.timedelta(days=offset))
-
-
 @finder(
     rf"\b(?:(?P<mod>next|this\s+coming|this|coming|on|last)\s+)?(?P<w>{_WEEKDAY})\b"
     r"(?:\s+(?P<wk>next|this|last)\s+week\b)?",
@@ -196,13 +189,6 @@ def _offset(today: dt.date, amount: int | None, unit: str) -> dt.date | None:
     if unit == "month":
         return cal.add_months(today, amount or 0)
     return today + dt.timedelta(days=days)
-
-
-@finder(rf"\bin\s+(?P<n>{NUMBER})\s+{_UNIT}(?:'?\s*time)?\b", 2)
-@finder(rf"\b(?P<n>{NUMBER})\s+{_UNIT}\s+from\s+(?:now|today)\b", 2)
-def _relative(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
-    day = _offset(today, to_int(m["n"]), m["u"])
-    return DateToken(*_span(m), day) if day else None
 
 
 @finder(

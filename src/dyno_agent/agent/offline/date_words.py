@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from dyno_agent.agent.offline import datemath as cal
 from dyno_agent.agent.offline.date_tokens import _WEEKDAY, DateToken, finder
-from dyno_agent.agent.offline.text import NUMBER, to_int
+from dyno_agent.agent.offline.text import MAX_DAYS, NUMBER, to_int
 
 LANGUAGES = ("de", "es", "pt", "fr")
 _MONTH_KEYS = tuple(cal.MONTHS)
@@ -64,6 +64,7 @@ def _settings(today: dt.date) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=1024)
 def _parse(phrase: str, language: str, today: dt.date) -> dt.date | None:
     found = _dateparser().parse(phrase, languages=[language], settings=_settings(today))
     return found.date() if found else None
@@ -126,38 +127,85 @@ def _foreign_month(m: re.Match[str], today: dt.date, text: str) -> DateToken | N
     return DateToken(m.start(), m.end(), first, last, "period")
 
 
-_IN_DAYS = {"en": "dentro de", "em": "em", "daqui a": "em"}
-# dateparser reads German and French number words in "in drei Tagen", not Spanish or Portuguese.
+# dateparser reads German and French number words ("in drei Tagen"), not Spanish or Portuguese
+# ones, and not "pasado mañana" / "depois de amanhã": these few it gets in its own words.
 _IBERIAN_NUMBERS = {
     "un": 1, "uno": 1, "una": 1, "um": 1, "uma": 1, "dos": 2, "dois": 2, "duas": 2, "tres": 3,
     "três": 3, "cuatro": 4, "quatro": 4, "cinco": 5, "seis": 6, "siete": 7, "sete": 7, "ocho": 8,
     "oito": 8, "nueve": 9, "nove": 9, "diez": 10, "dez": 10, "catorce": 14, "catorze": 14,
 }  # fmt: skip
+_DAY_WORDS = {
+    "en": r"(?:the\s+)?day\s+after\s+tomorrow|today|tonight|tomorrow|tmrw|yesterday",
+    "de": r"übermorgen|heute|morgen|gestern",
+    "es": r"pasado\s+mañana|hoy|mañana|ayer",
+    "pt": r"depois\s+de\s+amanhã|hoje|amanhã|ontem",
+    "fr": r"après-demain|aujourd'hui|demain|hier",
+}
+_DAY_ALIASES = {"tmrw": "tomorrow", "pasado mañana": "en 2 días", "depois de amanhã": "em 2 dias"}
 
 
-@finder(
-    r"\b(?P<pre>in|dans|en|em|dentro\s+de|daqui\s+a)\s+(?P<n>\w+)\s+"
-    r"(?P<u>tagen|jours?|d[ií]as|wochen|semaines?|semanas?)\b",
-    2,
-)
-def _foreign_in_days(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
-    """ "in drei Tagen", "dans trois jours", "en tres días", "em três dias"."""
-    unit = m["u"].lower()
-    language = (
-        "de"
-        if unit in ("tagen", "wochen")
-        else "fr"
-        if unit.startswith(("jour", "semaine"))
-        else "pt"
-        if m["pre"].lower() in ("em", "daqui a") or unit == "dias"
-        else "es"
-    )
-    prefix = _IN_DAYS.get(re.sub(r"\s+", " ", m["pre"].lower()), m["pre"])
-    amount = _IBERIAN_NUMBERS.get(m["n"].lower(), m["n"])
-    day = _parse(f"{prefix} {amount} {m['u']}", language, today)
+@finder(r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _DAY_WORDS.items()) + r")(?![\w'-])", 2)
+def _named_day(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
+    """ "tomorrow", "übermorgen", "mañana", "hoje", "après-demain"."""
+    language = next(k for k in _DAY_WORDS if m[k])
+    word = re.sub(r"\s+", " ", m[0].lower())
+    phrase = _DAY_ALIASES.get(word, word)
+    if phrase != word and phrase.startswith(("en ", "em ")):
+        return _in_units(m, today, phrase.split()[0], "2", phrase.split()[2])
+    day = _parse(phrase, language, today)
+    return DateToken(m.start(), m.end(), day) if day else None
+
+
+_UNITS = {
+    "en": r"days?|weeks?|fortnights?|months?",
+    "de": r"tagen?|wochen?|monaten?",
+    "fr": r"jours?|semaines?|mois",
+    "es": r"d[ií]as?|semanas?|mes(?:es)?",
+}  # Portuguese "dias", "semanas", "meses" are spelled as Spanish without the accent
+_ALL_UNITS = "|".join(_UNITS.values())
+
+
+def _in_units(
+    m: re.Match[str], today: dt.date, prefix: str, amount: str, unit: str
+) -> DateToken | None:
+    """ "in three days", "in drei Tagen", "dans trois jours", "en tres días", "em três dias",
+    "3 days from now": dateparser reads the phrase; a number word it does not know, to_int or
+    the Iberian table turns into digits first."""
+    prefix = re.sub(r"\s+", " ", prefix.lower())
+    unit_low = unit.lower()
+    language = next(k for k, v in _UNITS.items() if re.fullmatch(v, unit_low))
+    if language == "es" and prefix in ("em", "daqui a"):
+        language = "pt"
+    number = to_int(amount) or _IBERIAN_NUMBERS.get(amount.lower())
+    if language == "en" and number is None:
+        return None
+    if number is not None:
+        per = 31 if unit_low[:2] in ("mo", "me") else 14 if "fortnight" in unit_low else 1
+        days = number * (7 if re.match(r"we|wo|se", unit_low) else per)
+        if days > MAX_DAYS:
+            return None
+    lead = {"en": "in", "de": "in", "fr": "dans", "es": "dentro de", "pt": "em"}[language]
+    if language == "en" and "fortnight" in unit_low:
+        number, unit = (number or 0) * 2, "weeks"
+    day = _parse(f"{lead} {number if number is not None else amount} {unit}", language, today)
     if day is None or day <= today:
         return None
     return DateToken(m.start(), m.end(), day)
+
+
+@finder(
+    rf"\b(?P<pre>in|dans|en|em|dentro\s+de|daqui\s+a)\s+(?P<n>{NUMBER}|\w+)\s+"
+    rf"(?P<u>{_ALL_UNITS})(?:'?\s*time)?(?![\w'])",
+    2,
+)
+def _in_n_units(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
+    return _in_units(m, today, m["pre"], m["n"], m["u"])
+
+
+@finder(rf"\b(?P<n>{NUMBER})\s+(?P<u>days?|weeks?|fortnights?|months?)\s+from\s+(?:now|today)\b", 2)
+def _units_from_now(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
+    """ "3 days from now"."""
+    return _in_units(m, today, "in", m["n"], m["u"])
 
 
 _MONTH_NAME = "|".join(sorted([*cal.MONTHS, *cal.MONTH_ABBREVIATIONS], key=len, reverse=True))
