@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+
+from rapidfuzz import fuzz, process
 
 from dyno_agent.agent.offline.text import Span, normalize
 from dyno_agent.errors import InvalidInput
@@ -103,8 +106,41 @@ def _find_id(pattern: re.Pattern[str], text: str) -> tuple[int, Span] | None:
     return (int(match["id"]), match.span()) if match else None
 
 
+# A noun written loosely before an id ("vhcl 9", "vehical 9", "Fahrzeug 9", "vehículo 9",
+# "bookng 33", "Buchung 33"): the closest of these words by rapidfuzz, if close enough.
+_NOUNS = {
+    "vehicle": ("vehicle", "vehiculo", "veiculo", "vehicule", "fahrzeug", "auto", "coche", "carro"),
+    "booking": ("booking", "allocation", "reservation", "buchung", "reserva", "reservierung"),
+}
+NOUN_CUTOFF = 70
+_NOUN_ID = re.compile(
+    r"(?<![\w#])(?P<w>[^\W\d_]{3,14})\.?\s*(?:#|nr\.?|n[ºo°]\.?)?\s*(?P<id>\d{1,9})\b"
+    r"(?![.,]\d|\s*(?:lbs?|pounds|kg|k|t|days?|weeks?)\b)",
+    _I,
+)
+
+
+def _fold(word: str) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c)
+    )
+
+
+def _fuzzy_id(kind: str, text: str) -> tuple[int, Span] | None:
+    for match in _NOUN_ID.finditer(normalize(text)):
+        word = _fold(match["w"])
+        best = {
+            noun: process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=NOUN_CUTOFF)
+            for noun, words in _NOUNS.items()
+        }
+        scores = {noun: hit[1] for noun, hit in best.items() if hit is not None}
+        if scores and max(scores, key=lambda noun: scores[noun]) == kind:
+            return int(match["id"]), match.span()
+    return None
+
+
 def find_vehicle_id(text: str) -> tuple[int, Span] | None:
-    return _find_id(_VEHICLE, text)
+    return _find_id(_VEHICLE, text) or _fuzzy_id("vehicle", text)
 
 
 def extract_vehicle_id(text: str) -> int | None:
@@ -114,7 +150,7 @@ def extract_vehicle_id(text: str) -> int | None:
 
 
 def find_allocation_id(text: str) -> tuple[int, Span] | None:
-    return _find_id(_ALLOCATION, text)
+    return _find_id(_ALLOCATION, text) or _fuzzy_id("booking", text)
 
 
 def extract_allocation_id(text: str) -> int | None:
