@@ -42,6 +42,14 @@ _WEIGHT_WORD = re.compile(
     rf"\s*(?:is|of|=|:)?\s*(?:about|around|approx\.?|~)?\s*{_NUMBER}\s*(?P<k>k)?\b",
     _I,
 )
+# Metric weights: kilograms in five languages (a "k" before them is a thousand) and tonnes, with
+# a decimal comma or point ("2,5 t", "1.8 tonnes"); "ton(s)" alone is left out (short or metric?).
+_KG_PER_UNIT = {"kg": 1, "t": 1000}
+_WEIGHT_METRIC = re.compile(
+    r"(?<![\w.,/<>])(?P<num>\d+(?:[.,]\d{1,3})?)\s*-?\s*(?P<unit>t|tonnes?|tonnen|toneladas?|"
+    r"metric\s+tons?|kilogramm?[eoa]?s?|quilogramas?|quilos?)(?![\w-])",
+    _I,
+)
 _BOUND = r"(?:<=?|>=?|\bunder|\bbelow|\bless\s+than|\bover|\babove|\bmore\s+than)"
 _BOUND_BEFORE = re.compile(rf"{_BOUND}\s*$", _I)
 _WEIGHT_CLASS = re.compile(rf"(?P<op>{_BOUND})\s*10\s*(?:k|,?000)\b", _I)
@@ -172,10 +180,19 @@ def extract_dyno_id(text: str) -> int | None:
 
 
 def _pounds(match: re.Match[str], unit: str) -> int:
-    value = float(match["num"].replace(",", "")) * (1000 if match["k"] else 1)
+    number = match["num"]
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number):
+        number = number.replace(".", "")  # "1.500 kg": a thousands point, as written in Europe
+    value = float(number.replace(",", "")) * (1000 if match["k"] else 1)
     if unit.lower().startswith("k"):
         value /= vocab.KG_PER_LB
     return round(value)
+
+
+def _metric_pounds(match: re.Match[str]) -> int:
+    value = float(match["num"].replace(",", "."))
+    unit = "kg" if match["unit"].lower().startswith(("k", "q")) else "t"
+    return round(value * _KG_PER_UNIT[unit] / vocab.KG_PER_LB)
 
 
 def find_weight_lbs(text: str) -> tuple[int, Span] | None:
@@ -189,6 +206,9 @@ def find_weight_lbs(text: str) -> tuple[int, Span] | None:
             pounds = _pounds(match, match.groupdict().get("unit") or "lb")
             if pattern is not _WEIGHT_K or 500 <= pounds <= vocab.MAX_WEIGHT_LBS:
                 return pounds, match.span()
+    for match in _WEIGHT_METRIC.finditer(text):
+        if not _BOUND_BEFORE.search(text[: match.start()]):
+            return _metric_pounds(match), match.span()
     return None
 
 
