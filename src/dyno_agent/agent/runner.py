@@ -21,6 +21,7 @@ from langgraph.errors import GraphRecursionError
 from langgraph.types import Command, StreamMode
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from dyno_agent.agent.confirm_words import read_answer
 from dyno_agent.agent.context import AgentContext
 from dyno_agent.agent.graph import AgentGraph
 from dyno_agent.agent.nodes.common import close_calls, unanswered_calls
@@ -62,12 +63,22 @@ class ChatService:
     async def prepare_message(
         self, user: User, message: str, conversation_id: uuid.UUID | None = None
     ) -> Turn:
+        """A new message; one that only answers a pending confirmation in words ("yes", "nein",
+        "leave it") resumes it as the approve/reject buttons would."""
+        answer: bool | None = None
         async with self.session_factory() as session, session.begin():
             if conversation_id is None:
                 conversation = await conversations.create_conversation(session, user.id, message)
             else:
                 conversation = await conversations.get_owned(session, conversation_id, user.id)
-            await conversations.add_message(session, conversation.id, "user", message)
+                snapshot = await self.graph.aget_state(self._config(conversation.id))
+                answer = read_answer(message) if snapshot.interrupts else None
+            payload = None if answer is None else {"approve": answer}
+            await conversations.add_message(
+                session, conversation.id, "user", message, payload=payload
+            )
+        if answer is not None:
+            return Turn(user, conversation.id, Command(resume={"approve": answer}))
         config = self._config(conversation.id)
         await self._close_unfinished_turn(config)
         return Turn(user, conversation.id, {"messages": [HumanMessage(message)]})

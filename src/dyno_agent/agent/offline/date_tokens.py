@@ -146,13 +146,6 @@ def _ordinal(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
     return _with_range(m, cal.resolve_ordinal(int(m["d"]), today), "month")
 
 
-@finder(r"\b(?:(?:the\s+)?day\s+after\s+tomorrow|today|tonight|tomorrow|tmrw|yesterday)\b", 2)
-def _named_day(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
-    word = m[0].lower()
-    offset = 2 if "after" in word else {"yesterday": -1, "tomorrow": 1, "tmrw": 1}.get(word, 0)
-    return DateToken(*_span(m), today + dt.timedelta(days=offset))
-
-
 @finder(
     rf"\b(?:(?P<mod>next|this\s+coming|this|coming|on|last)\s+)?(?P<w>{_WEEKDAY})\b"
     r"(?:\s+(?P<wk>next|this|last)\s+week\b)?",
@@ -198,13 +191,6 @@ def _offset(today: dt.date, amount: int | None, unit: str) -> dt.date | None:
     return today + dt.timedelta(days=days)
 
 
-@finder(rf"\bin\s+(?P<n>{NUMBER})\s+{_UNIT}(?:'?\s*time)?\b", 2)
-@finder(rf"\b(?P<n>{NUMBER})\s+{_UNIT}\s+from\s+(?:now|today)\b", 2)
-def _relative(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
-    day = _offset(today, to_int(m["n"]), m["u"])
-    return DateToken(*_span(m), day) if day else None
-
-
 @finder(
     rf"\b(?:(?:in|within|over|during|for)\s+)?(?:the\s+)?(?:next|coming)\s+(?P<n>{NUMBER})\s+"
     rf"(?P<u>days|weeks)\b|\bwithin\s+(?P<n2>{NUMBER})\s+(?P<u2>days?|weeks?)\b",
@@ -218,3 +204,8 @@ def _next_n(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
     # "for the next 3 days" is three days from today; "in the next 2 weeks" is a window
     kind: Kind = "range" if m[0].lower().startswith("for") else "period"
     return DateToken(*_span(m), today, last, kind)
+
+
+# Registers the multilingual (dateparser) finders and the exact rules for parts of a month,
+# halves and quarters; imported last because it uses `finder`.
+from dyno_agent.agent.offline import date_words as _date_words  # noqa: E402,F401

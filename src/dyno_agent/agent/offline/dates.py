@@ -11,7 +11,9 @@ from dyno_agent.agent.offline.date_tokens import DateToken, find_date_tokens
 from dyno_agent.agent.offline.text import Span, normalize
 
 _I = re.IGNORECASE
-_CONNECTOR = re.compile(r"^\s*(?:-|to|until|till|through|thru|and|up\s+to)\s*$", _I)
+_CONNECTOR = re.compile(
+    r"^\s*(?:-|to|until|till|through|thru|and|up\s+to|bis|al|hasta|at[ée]|au|jusqu'au)\s*$", _I
+)
 _CUE = re.compile(
     r"\b(from|starting(?:\s+on)?|start(?:ing)?|beginning|on|after|to|until|till|through|thru|"
     r"by|before|ending|end(?:ing)?\s+on|between|no\s+later\s+than)\s+$",

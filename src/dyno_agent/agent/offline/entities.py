@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+
+from rapidfuzz import fuzz, process
 
 from dyno_agent.agent.offline.text import Span, normalize
 from dyno_agent.errors import InvalidInput
@@ -37,6 +40,14 @@ _WEIGHT_K = re.compile(
 _WEIGHT_WORD = re.compile(
     rf"\b(?:weigh(?:s|ing)?|weight(?:\s+of)?|gvwr?|test\s+weight|inertia(?:\s+weight)?)"
     rf"\s*(?:is|of|=|:)?\s*(?:about|around|approx\.?|~)?\s*{_NUMBER}\s*(?P<k>k)?\b",
+    _I,
+)
+# Metric weights: kilograms in five languages (a "k" before them is a thousand) and tonnes, with
+# a decimal comma or point ("2,5 t", "1.8 tonnes"); "ton(s)" alone is left out (short or metric?).
+_KG_PER_UNIT = {"kg": 1, "t": 1000}
+_WEIGHT_METRIC = re.compile(
+    r"(?<![\w.,/<>])(?P<num>\d+(?:[.,]\d{1,3})?)\s*-?\s*(?P<unit>t|tonnes?|tonnen|toneladas?|"
+    r"metric\s+tons?|kilogramm?[eoa]?s?|quilogramas?|quilos?)(?![\w-])",
     _I,
 )
 _BOUND = r"(?:<=?|>=?|\bunder|\bbelow|\bless\s+than|\bover|\babove|\bmore\s+than)"
@@ -103,8 +114,41 @@ def _find_id(pattern: re.Pattern[str], text: str) -> tuple[int, Span] | None:
     return (int(match["id"]), match.span()) if match else None
 
 
+# A noun written loosely before an id ("vhcl 9", "vehical 9", "Fahrzeug 9", "vehículo 9",
+# "bookng 33", "Buchung 33"): the closest of these words by rapidfuzz, if close enough.
+_NOUNS = {
+    "vehicle": ("vehicle", "vehiculo", "veiculo", "vehicule", "fahrzeug", "auto", "coche", "carro"),
+    "booking": ("booking", "allocation", "reservation", "buchung", "reserva", "reservierung"),
+}
+NOUN_CUTOFF = 70
+_NOUN_ID = re.compile(
+    r"(?<![\w#])(?P<w>[^\W\d_]{3,14})\.?\s*(?:#|nr\.?|n[ºo°]\.?)?\s*(?P<id>\d{1,9})\b"
+    r"(?![.,]\d|\s*(?:lbs?|pounds|kg|k|t|days?|weeks?)\b)",
+    _I,
+)
+
+
+def _fold(word: str) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c)
+    )
+
+
+def _fuzzy_id(kind: str, text: str) -> tuple[int, Span] | None:
+    for match in _NOUN_ID.finditer(normalize(text)):
+        word = _fold(match["w"])
+        best = {
+            noun: process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=NOUN_CUTOFF)
+            for noun, words in _NOUNS.items()
+        }
+        scores = {noun: hit[1] for noun, hit in best.items() if hit is not None}
+        if scores and max(scores, key=lambda noun: scores[noun]) == kind:
+            return int(match["id"]), match.span()
+    return None
+
+
 def find_vehicle_id(text: str) -> tuple[int, Span] | None:
-    return _find_id(_VEHICLE, text)
+    return _find_id(_VEHICLE, text) or _fuzzy_id("vehicle", text)
 
 
 def extract_vehicle_id(text: str) -> int | None:
@@ -114,7 +158,7 @@ def extract_vehicle_id(text: str) -> int | None:
 
 
 def find_allocation_id(text: str) -> tuple[int, Span] | None:
-    return _find_id(_ALLOCATION, text)
+    return _find_id(_ALLOCATION, text) or _fuzzy_id("booking", text)
 
 
 def extract_allocation_id(text: str) -> int | None:
@@ -136,10 +180,19 @@ def extract_dyno_id(text: str) -> int | None:
 
 
 def _pounds(match: re.Match[str], unit: str) -> int:
-    value = float(match["num"].replace(",", "")) * (1000 if match["k"] else 1)
+    number = match["num"]
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number):
+        number = number.replace(".", "")  # "1.500 kg": a thousands point, as written in Europe
+    value = float(number.replace(",", "")) * (1000 if match["k"] else 1)
     if unit.lower().startswith("k"):
         value /= vocab.KG_PER_LB
     return round(value)
+
+
+def _metric_pounds(match: re.Match[str]) -> int:
+    value = float(match["num"].replace(",", "."))
+    unit = "kg" if match["unit"].lower().startswith(("k", "q")) else "t"
+    return round(value * _KG_PER_UNIT[unit] / vocab.KG_PER_LB)
 
 
 def find_weight_lbs(text: str) -> tuple[int, Span] | None:
@@ -153,6 +206,9 @@ def find_weight_lbs(text: str) -> tuple[int, Span] | None:
             pounds = _pounds(match, match.groupdict().get("unit") or "lb")
             if pattern is not _WEIGHT_K or 500 <= pounds <= vocab.MAX_WEIGHT_LBS:
                 return pounds, match.span()
+    for match in _WEIGHT_METRIC.finditer(text):
+        if not _BOUND_BEFORE.search(text[: match.start()]):
+            return _metric_pounds(match), match.span()
     return None
 
 

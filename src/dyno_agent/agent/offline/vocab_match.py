@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from dyno_agent.agent.offline.text import Span, normalize, pick_longest
 
@@ -24,6 +28,12 @@ _UNKNOWN_TEST = re.compile(
     r"\b(?:an?|the)\s+(?P<name>[a-z0-9][\w-]*(?:\s+[a-z0-9][\w-]*)?)\s+test(?:s|ing)?\b", _I
 )
 _NOT_A_TEST_NAME = {"new", "quick", "short", "long", "dyno", "full", "another", "second", "first"}
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents ("émissions" -> "emissions")."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _tokens(name: str) -> list[str]:
@@ -79,6 +89,32 @@ def find_test_types(text: str, test_types: Sequence[str]) -> list[tuple[str, Spa
     for start, end, name in pick_longest(matches):
         if all(name != seen for seen, _ in found):
             found.append((str(name), (start, end)))
+    return found or fuzzy_test_types(text, test_types)
+
+
+# How close a misspelt word must be to a vocabulary word (rapidfuzz ratio, 0-100): "brak" (89),
+# "emisions" (94), "Emissionen" (84) and "emissões" (82) match; "break" (80) is not "brake".
+FUZZY_CUTOFF = 82
+_WORD = re.compile(r"[^\W\d_][\w-]{3,}")
+
+
+def fuzzy_test_types(text: str, test_types: Sequence[str]) -> list[tuple[str, Span]]:
+    """Misspelt test types ("emisions", "brak test", "durabilty"): each word of four letters or
+    more against the distinctive word of each name, by rapidfuzz; used when nothing matched
+    exactly."""
+    keys: dict[str, str] = {}
+    for name in test_types:
+        words = [w for w in _tokens(name) if w not in _GENERIC and len(w) >= 4]
+        if len(words) == 1:
+            keys.setdefault(words[0], name)
+    found: list[tuple[str, Span]] = []
+    for match in _WORD.finditer(normalize(text)):
+        word = _fold(match.group(0))
+        if word in _GENERIC or word in _NOT_A_TEST_NAME:
+            continue
+        best = process.extractOne(word, list(keys), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        if best is not None and all(keys[best[0]] != seen for seen, _ in found):
+            found.append((keys[best[0]], match.span()))
     return found
 
 
@@ -117,7 +153,32 @@ def find_dynos(text: str, dyno_names: Sequence[str]) -> list[tuple[str, Span]]:
             ):
                 continue
             matches.append((m.start(), m.end(), 0, name))
-    return [(str(name), (start, end)) for start, end, name in pick_longest(matches)]
+    found = [(str(name), (start, end)) for start, end, name in pick_longest(matches)]
+    return found or fuzzy_dynos(text, dyno_names)
+
+
+_LETTERS_NUMBER = re.compile(r"(?<![\w#])(?P<l>[a-z]{3,4})[\s#\-_]*(?P<n>\d{1,3})(?![\w.,])", _I)
+
+
+def fuzzy_dynos(text: str, dyno_names: Sequence[str]) -> list[tuple[str, Span]]:
+    """A dyno name with one letter wrong, missing, extra or swapped ("MGP 3", "TPR 1"), its number
+    exact; only for names of letters and a number."""
+    shapes: dict[tuple[str, str], str] = {}
+    for name in dyno_names:
+        chunks = re.findall(r"[a-z]+|\d+", name.lower())
+        if len(chunks) == 2 and chunks[0].isalpha() and len(chunks[0]) >= 3:
+            shapes[(chunks[0], chunks[1])] = name
+    found: list[tuple[str, Span]] = []
+    for match in _LETTERS_NUMBER.finditer(normalize(text)):
+        letters, number = match["l"].lower(), str(int(match["n"]))
+        near = [
+            name
+            for (head, digits), name in shapes.items()
+            if digits == number and letters[0] == head[0] and OSA.distance(letters, head) <= 1
+        ]
+        if len(near) == 1:
+            found.append((near[0], match.span()))
+    return found
 
 
 def extract_dyno(text: str, dyno_names: Sequence[str]) -> str | None:
