@@ -33,7 +33,6 @@ import itertools
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -70,13 +69,12 @@ ARGS = parse_args()
 os.environ["DYNO_TODAY"] = ARGS.today.isoformat()
 os.environ["DYNO_MAX_BACKUP_DAYS"] = str(max(int(h) for h in ARGS.horizons.split(",")))
 
+from scratch_db import scratch_database  # noqa: E402
+
 from dyno_agent import errors  # noqa: E402
 from dyno_agent.auth.actor import Actor, Channel  # noqa: E402
 from dyno_agent.config import get_settings  # noqa: E402
-from dyno_agent.db import migrate  # noqa: E402
-from dyno_agent.db.embedded import drop_database, ensure_database, start_embedded  # noqa: E402
 from dyno_agent.db.engine import make_engine, make_session_factory  # noqa: E402
-from dyno_agent.db.url import libpq_conninfo, to_psycopg_url  # noqa: E402
 from dyno_agent.demo.catalog import rules_by_dyno  # noqa: E402
 from dyno_agent.demo.workbook import facility_of  # noqa: E402
 from dyno_agent.forecast import columns as c  # noqa: E402
@@ -313,24 +311,8 @@ async def run(url: Any) -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="bench-planner-") as tmp:
-        if os.environ.get("DATABASE_URL"):
-            server = to_psycopg_url(os.environ["DATABASE_URL"])
-            embedded = None
-        else:
-            embedded = start_embedded(Path(tmp) / "pgdata")
-            server = to_psycopg_url(embedded.url("postgres"))
-        url = server.set(database="dyno_bench_planner")
-        admin = libpq_conninfo(server)
-        drop_database(admin, "dyno_bench_planner")
-        ensure_database(admin, "dyno_bench_planner")
-        try:
-            migrate.upgrade(url)
-            asyncio.run(run(url))
-        finally:
-            drop_database(admin, "dyno_bench_planner")
-            if embedded:
-                embedded.server.cleanup()
+    with scratch_database("dyno_bench_planner") as url:
+        asyncio.run(run(url))
 
 
 if __name__ == "__main__":

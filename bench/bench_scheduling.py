@@ -22,26 +22,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
+from scratch_db import scratch_database
 from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dyno_agent import errors
 from dyno_agent.auth.actor import Actor, Channel
-from dyno_agent.db import migrate
-from dyno_agent.db.embedded import drop_database, ensure_database, start_embedded
 from dyno_agent.db.engine import make_engine, make_session_factory
-from dyno_agent.db.url import libpq_conninfo, to_psycopg_url
 from dyno_agent.demo.loader import load_demo
 from dyno_agent.scheduling import booking, clock
 from dyno_agent.scheduling.availability import Need, availability_for
@@ -222,8 +217,9 @@ async def fresh_vehicles(engine: AsyncEngine, count: int, prefix: str) -> list[i
     async with factory() as session, session.begin():
         ids = []
         for n in range(count):
-            vin = f"{prefix}{n:06d}".ljust(17, "0")[:17]
-            vehicle = Vehicle(vin=vin, drive_type="AWD", weight_class="<10K", weight_lbs=5000)
+            vehicle = Vehicle(
+                tag=f"{prefix}-{n:06d}", drive_type="AWD", weight_class="<10K", weight_lbs=5000
+            )
             session.add(vehicle)
             await session.flush()
             ids.append(vehicle.id)
@@ -308,18 +304,7 @@ async def bench_contention(engine: AsyncEngine, start: dt.date, movers: int) -> 
 async def main(args: argparse.Namespace) -> None:
     clock.today = lambda: TODAY  # pin "today" so runs are comparable
     rng = random.Random(20261123)
-    with tempfile.TemporaryDirectory(prefix="dyno-bench-") as tmp:
-        if os.environ.get("DATABASE_URL"):
-            server = to_psycopg_url(os.environ["DATABASE_URL"])
-            embedded = None
-        else:
-            embedded = start_embedded(Path(tmp) / "pgdata")
-            server = to_psycopg_url(embedded.url("postgres"))
-        url = server.set(database="dyno_bench")
-        admin = libpq_conninfo(server)
-        drop_database(admin, "dyno_bench")
-        ensure_database(admin, "dyno_bench")
-        migrate.upgrade(url)
+    with scratch_database("dyno_bench") as url:
         engine = make_engine(url, pool_size=20)
         try:
             print("Setup:")
@@ -332,9 +317,6 @@ async def main(args: argparse.Namespace) -> None:
             await bench_booking(engine, args.bookings, rng)
         finally:
             await engine.dispose()
-            drop_database(admin, "dyno_bench")
-            if embedded:
-                embedded.server.cleanup()
 
 
 if __name__ == "__main__":
