@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import APIRouter, Depends, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from dyno_agent.deps import CurrentUser, SessionDep
@@ -33,9 +32,20 @@ PlanId = Annotated[
 ]
 
 
-async def _rows(session: AsyncSession, filters: ExportFilter, plan_id: int | None) -> list[Cells]:
+async def _schedule_rows(
+    session: SessionDep,
+    _: CurrentUser,
+    start_date: StartDate = None,
+    end_date: EndDate = None,
+    facility: Facility = None,
+    plan_id: PlanId = None,
+) -> list[Cells]:
+    """The rows both formats write: the filters, and a plan's assignments when asked for."""
     planned = await plan_bookings(session, plan_id) if plan_id is not None else None
-    return await schedule_rows(session, filters, planned)
+    return await schedule_rows(session, ExportFilter(start_date, end_date, facility), planned)
+
+
+ScheduleRows = Annotated[list[Cells], Depends(_schedule_rows)]
 
 
 def _download(content: bytes | str, media_type: str, extension: str) -> Response:
@@ -48,30 +58,14 @@ def _download(content: bytes | str, media_type: str, extension: str) -> Response
 
 
 @router.get("/schedule.xlsx", response_class=Response, responses=_file(writer.XLSX_MEDIA_TYPE))
-async def export_schedule_xlsx(
-    session: SessionDep,
-    _: CurrentUser,
-    start_date: StartDate = None,
-    end_date: EndDate = None,
-    facility: Facility = None,
-    plan_id: PlanId = None,
-) -> Response:
+async def export_schedule_xlsx(rows: ScheduleRows) -> Response:
     """The schedule as the forecast workbook: every request and booking, one sheet per facility;
     with `plan_id`, that plan's assignments filled in as if booked."""
-    rows = await _rows(session, ExportFilter(start_date, end_date, facility), plan_id)
     content = await run_in_threadpool(writer.to_xlsx, rows)  # CPU work off the event loop
     return _download(content, writer.XLSX_MEDIA_TYPE, "xlsx")
 
 
 @router.get("/schedule.csv", response_class=Response, responses=_file(writer.CSV_MEDIA_TYPE))
-async def export_schedule_csv(
-    session: SessionDep,
-    _: CurrentUser,
-    start_date: StartDate = None,
-    end_date: EndDate = None,
-    facility: Facility = None,
-    plan_id: PlanId = None,
-) -> Response:
+async def export_schedule_csv(rows: ScheduleRows) -> Response:
     """The schedule as the forecast sheet in CSV (the main sheet only; ISO dates)."""
-    rows = await _rows(session, ExportFilter(start_date, end_date, facility), plan_id)
     return _download(writer.to_csv(rows), writer.CSV_MEDIA_TYPE, "csv")
