@@ -12,7 +12,7 @@ from dyno_agent.agent.offline import ParsedRequest, parse_request
 from dyno_agent.agent.offline.calls import names_several, tool_calls
 from dyno_agent.agent.offline.model import OfflineChatModel
 from dyno_agent.db.engine import make_session_factory
-from dyno_agent.scheduling.models import Allocation
+from dyno_agent.scheduling.models import Allocation, AllocationStatus
 from tests.agent.conftest import MONDAY, Lab, collect, types
 from tests.agent.offline_fixtures import DYNO_NAMES, TEST_TYPES, TODAY, d
 from tests.agent.offline_model_fixtures import converse, reply
@@ -110,3 +110,35 @@ async def test_the_graph_books_every_vehicle(  # type: ignore[no-untyped-def]
         rows = list(booked)
     assert sorted(a.vehicle_id for a in rows) == sorted(ids)
     assert all(a.start_date == MONDAY for a in rows)
+
+
+async def test_cancelling_two_bookings_asks_once_and_cancels_both(  # type: ignore[no-untyped-def]
+    chat_with, lab: Lab, committed: AsyncEngine
+) -> None:
+    async with make_session_factory(committed)() as session, session.begin():
+        await make_dyno(session, "VTS #3", facility="VTS")
+        second = await make_vehicle(session)
+    ids = [lab.vehicle.id, second.id]
+    chat = chat_with(OfflineChatModel())
+    text = f"book vehicles {ids[0]} and {ids[1]} for a brake test next Monday for 1 day"
+    prepared = await chat.prepare_message(lab.engineer, text, None)
+    await collect(chat.events(prepared))
+    async with make_session_factory(committed)() as session:
+        booked = list(
+            await session.scalars(select(Allocation.id).where(Allocation.vehicle_id.in_(ids)))
+        )
+    assert len(booked) == 2
+    text = f"cancel bookings {booked[0]} and {booked[1]}"
+    prepared = await chat.prepare_message(lab.engineer, text, prepared.conversation_id)
+    events = await collect(chat.events(prepared))
+    assert types(events).count("confirm") == 1 and types(events)[-1] == "done"
+    approved = await collect(
+        chat.events(await chat.prepare_resume(lab.engineer, prepared.conversation_id, True))
+    )
+    results = [e for e in approved if e["type"] == "tool_result"]
+    assert [(r["name"], r["ok"]) for r in results] == [("cancel_allocation", True)] * 2
+    async with make_session_factory(committed)() as session:
+        statuses = set(
+            await session.scalars(select(Allocation.status).where(Allocation.id.in_(booked)))
+        )
+    assert statuses == {AllocationStatus.cancelled}
