@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from dyno_agent.agent.offline.intents import Intent
@@ -165,3 +166,31 @@ def tool_call(p: ParsedRequest) -> tuple[str, dict[str, Any]] | None:
     }
     build = builders.get(p.intent)
     return name, build() if build else {}
+
+
+# Requests that take one vehicle or one booking and can be repeated for each one named.
+_PER_VEHICLE = {Intent.BOOK, Intent.CHECK_VEHICLE, Intent.FIND_AVAILABILITY}
+_PER_BOOKING = {Intent.CANCEL, Intent.RESCHEDULE, Intent.CHANGE_STATUS, Intent.GET_BOOKING}
+
+
+def items(p: ParsedRequest) -> list[ParsedRequest]:
+    """The request once per vehicle or booking it names ("vehicles 11 and 12"), else itself."""
+    e = p.entities
+    if p.intent in _PER_VEHICLE and len(e.vehicle_ids) > 1 and e.vin is None:
+        return [replace(p, entities=replace(e, vehicle_id=v)) for v in e.vehicle_ids]
+    if p.intent in _PER_BOOKING and len(e.allocation_ids) > 1:
+        return [replace(p, entities=replace(e, allocation_id=a)) for a in e.allocation_ids]
+    return [p]
+
+
+def names_several(p: ParsedRequest) -> bool:
+    """Several vehicles or bookings that one call of this intent cannot all take."""
+    e = p.entities
+    several = len(e.vehicle_ids) > 1 or len(e.allocation_ids) > 1
+    return several and len(items(p)) == 1
+
+
+def tool_calls(p: ParsedRequest) -> list[tuple[str, dict[str, Any]]]:
+    """One call per vehicle or booking named; empty for intents without a tool."""
+    calls = [tool_call(item) for item in items(p)]
+    return [call for call in calls if call is not None]

@@ -135,6 +135,12 @@ def _fold(word: str) -> str:
 
 
 def _fuzzy_id(kind: str, text: str) -> tuple[int, Span] | None:
+    found = _fuzzy_ids(kind, text)
+    return found[0] if found else None
+
+
+def _fuzzy_ids(kind: str, text: str) -> list[tuple[int, Span]]:
+    hits = []
     for match in _NOUN_ID.finditer(normalize(text)):
         word = _fold(match["w"])
         best = {
@@ -143,8 +149,8 @@ def _fuzzy_id(kind: str, text: str) -> tuple[int, Span] | None:
         }
         scores = {noun: hit[1] for noun, hit in best.items() if hit is not None}
         if scores and max(scores, key=lambda noun: scores[noun]) == kind:
-            return int(match["id"]), match.span()
-    return None
+            hits.append((int(match["id"]), match.span()))
+    return hits
 
 
 def find_vehicle_id(text: str) -> tuple[int, Span] | None:
@@ -165,6 +171,68 @@ def extract_allocation_id(text: str) -> int | None:
     """ "booking 17", "allocation #17", "reservation 17" -> the id."""
     found = find_allocation_id(text)
     return found[0] if found else None
+
+
+# More ids after the first one: "vehicles 11, 12 and 19", "Fahrzeuge 11 und 12", "#40 & #41";
+# not a count, a date or a weight ("vehicle 5, 2 days", "vehicle 5, 9 march", "vehicle 5, 3/16").
+_MONTH_START = (
+    r"jan|feb|m[aä]r|apr|abr|may|mai|jun|jul|aug|ago|sep|set|oct|okt|out|nov|dec|dez|dic|ene|fev"
+)
+_MORE_ID = re.compile(
+    r"\s*(?:,\s*(?:and\s+|und\s+|y\s+|e\s+|et\s+)?|&|\+|\s(?:and|und|y|e|et)\s)"
+    r"\s*#?\s*(?P<id>\d{1,9})\b(?![./:-]\d|\s*(?:st|nd|rd|th|º|°|%)\b)"
+    r"(?!\s*(?:lbs?|pounds?|kgs?|k|t|d|days?|tage?n?|d[ií]as?|jours?|wks?|weeks?|wochen?|semanas?|"
+    r"h|hrs?|hours?|stunden?|pm|am|uhr)\b)"
+    rf"(?!\s*\.?\s*(?:{_MONTH_START}))",
+    _I,
+)
+
+
+def _more_ids(text: str, end: int) -> list[tuple[int, Span]]:
+    """The ids listed right after the id that ends at `end`, with their spans."""
+    found = []
+    while match := _MORE_ID.match(text, end):
+        found.append((int(match["id"]), match.span()))
+        end = match.end()
+    return found
+
+
+def _all_ids(
+    pattern: re.Pattern[str], kind: str, text: str
+) -> tuple[tuple[int, ...], tuple[Span, ...]]:
+    """Every id of one kind, in order without repeats, and the spans of those after the first."""
+    text = normalize(text)
+    firsts = [(int(m["id"]), m.span()) for m in pattern.finditer(text)]
+    if not firsts:
+        firsts = _fuzzy_ids(kind, text)
+    ids: list[int] = []
+    extra: list[Span] = []
+    for value, span in firsts:
+        more = _more_ids(text, span[1])
+        extra += [s for _, s in more]
+        ids += [v for v in (value, *(v for v, _ in more)) if v not in ids]
+    return tuple(ids), tuple(extra)
+
+
+def find_vehicle_ids(text: str) -> tuple[tuple[int, ...], tuple[Span, ...]]:
+    """ "vehicles 11, 12 and 19" -> (11, 12, 19), and the spans of "12" and "19"."""
+    return _all_ids(_VEHICLE, "vehicle", text)
+
+
+def find_allocation_ids(text: str) -> tuple[tuple[int, ...], tuple[Span, ...]]:
+    """ "bookings 40 and 41" -> (40, 41), and the span of "41"."""
+    return _all_ids(_ALLOCATION, "booking", text)
+
+
+def find_bare_ids(text: str) -> tuple[int, ...]:
+    """ "cancel #40 and #41" -> (40, 41); only meaningful once the intent is known."""
+    text = normalize(text)
+    match = _HASH_ID.search(text)
+    if not match:
+        return ()
+    ids = [int(match["id"] or match["bare"])]
+    ids += [v for v, _ in _more_ids(text, match.end()) if v not in ids]
+    return tuple(ids)
 
 
 def extract_bare_id(text: str) -> int | None:

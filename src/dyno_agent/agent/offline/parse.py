@@ -36,6 +36,9 @@ class Entities:
     horizon_days: int | None = None
     shift_days: int | None = None  # a move by an offset ("three days later")
     extend_days: int | None = None  # a length change ("a day longer")
+    # Every vehicle or booking named, in order ("vehicles 11, 12 and 19"); the first is the `_id`.
+    vehicle_ids: tuple[int, ...] = ()
+    allocation_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,9 @@ def extract_entities(
     spans += [span for _, span in tests]
     backup = extract_backup(mask(text, spans))
     spans += list(backup.spans)
+    vehicle_ids, more_vehicles = entities.find_vehicle_ids(mask(text, spans))
+    allocation_ids, more_bookings = entities.find_allocation_ids(mask(text, spans))
+    spans += [*more_vehicles, *more_bookings]  # "12 and 19" is no date
     rest = mask(text, spans)
     weight = entities.find_weight_lbs(rest)
     drive = entities.find_drive_type(rest)
@@ -96,6 +102,8 @@ def extract_entities(
         max_backup_days=backup.max_days,
         status=entities.extract_status(rest),
         include_disabled=entities.mentions_disabled(rest),
+        vehicle_ids=vehicle_ids,
+        allocation_ids=allocation_ids,
     )
     for span in (weight, drive):
         if span:
@@ -120,7 +128,7 @@ def parse_request(
     if found.allocation_id is None and intent in _BOOKING_INTENTS:
         bare = entities.extract_bare_id(rest)
         if bare is not None and found.vehicle_id is None:
-            found = replace(found, allocation_id=bare)
+            found = replace(found, allocation_id=bare, allocation_ids=entities.find_bare_ids(rest))
     if intent is Intent.RESCHEDULE:
         offset = find_offset(rest)
         if offset.span is not None:

@@ -91,12 +91,31 @@ def _day(day: dt.date) -> str:
     return f"{day:%A} {day.isoformat()}"
 
 
+def _listed(ids: tuple[int, ...]) -> str:
+    return ", ".join(str(i) for i in ids[:-1]) + f" and {ids[-1]}"
+
+
+def one_at_a_time(p: ParsedRequest) -> str:
+    """Several vehicles or bookings named where one call takes only one: ask, drop none."""
+    e = p.entities
+    named = (
+        f"vehicles {_listed(e.vehicle_ids)}"
+        if len(e.vehicle_ids) > 1
+        else f"bookings {_listed(e.allocation_ids)}"
+    )
+    return f"You named {named}, but I can do this for one at a time. Which one should I start with?"
+
+
 def _understood(p: ParsedRequest) -> str:
     e = p.entities
     parts: list[str] = []
-    if e.allocation_id is not None:
+    if len(e.allocation_ids) > 1:
+        parts.append(f"bookings {_listed(e.allocation_ids)}")
+    elif e.allocation_id is not None:
         parts.append(f"booking {e.allocation_id}")
-    if e.vehicle_id is not None:
+    if len(e.vehicle_ids) > 1:
+        parts.append(f"vehicles {_listed(e.vehicle_ids)}")
+    elif e.vehicle_id is not None:
         parts.append(f"vehicle {e.vehicle_id}")
     elif e.vin:
         parts.append(f"VIN {text(e.vin)}")

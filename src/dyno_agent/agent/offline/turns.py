@@ -1,6 +1,7 @@
 """One turn of the offline model: from the conversation so far to the next AIMessage.
 
-- After the user speaks: a refusal, help, a clarifying question, or ONE tool call.
+- After the user speaks: a refusal, help, a clarifying question, or one tool call (one per
+  vehicle or booking when several are named).
 - After tool results: a Markdown answer, never another tool call.
 A clarifying question carries `additional_kwargs["offline"]["pending"]` (the request so far), so the
 next user message can fill the gap ("Which vehicle?" -> "vehicle 5").
@@ -18,7 +19,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from dyno_agent.agent.offline import planning, replies
 from dyno_agent.agent.offline.answers import answer
-from dyno_agent.agent.offline.calls import sql_statement, tool_call
+from dyno_agent.agent.offline.calls import names_several, sql_statement, tool_calls
 from dyno_agent.agent.offline.intents import Intent
 from dyno_agent.agent.offline.parse import ParsedRequest, parse_request
 from dyno_agent.agent.prompts import AgentPromptContext, parse_context
@@ -190,12 +191,13 @@ def _act(
         p = replace(p, entities=replace(p.entities, plan_id=plan_id), missing=())
     if p.missing:
         return _ask(replies.clarifying_question(p, context), text, p.missing)
-    planned = tool_call(p)
-    if planned is None:
+    if names_several(p):
+        return _ask(replies.one_at_a_time(p), text, ())
+    planned = tool_calls(p)
+    if not planned:
         return AIMessage(content=replies.unknown_reply(context))
-    name, args = planned
     hints = {"dyno": p.entities.dyno} if p.intent in _FOCUS_INTENTS and p.entities.dyno else {}
-    return _call(messages, name, args, tools, hints)
+    return _calls(messages, planned, tools, hints)
 
 
 def call_id(messages: Sequence[BaseMessage]) -> str:
@@ -213,11 +215,24 @@ def _call(
     tools: frozenset[str] | None,
     hints: dict[str, Any],
 ) -> AIMessage:
-    if tools is not None and name not in tools:
-        return AIMessage(content=replies.tool_unavailable(name))
+    return _calls(messages, [(name, args)], tools, hints)
+
+
+def _calls(
+    messages: Sequence[BaseMessage],
+    planned: Sequence[tuple[str, dict[str, Any]]],
+    tools: frozenset[str] | None,
+    hints: dict[str, Any],
+) -> AIMessage:
+    """One message with every call, in order (one per vehicle or booking named)."""
+    for name, _ in planned:
+        if tools is not None and name not in tools:
+            return AIMessage(content=replies.tool_unavailable(name))
     extra = {KEY: {"hints": hints}} if hints else {}
-    return AIMessage(
-        content="",
-        tool_calls=[{"name": name, "args": args, "id": call_id(messages), "type": "tool_call"}],
-        additional_kwargs=extra,
-    )
+    first = call_id(messages)
+    ids = [first] + [f"{first}_{i}" for i in range(1, len(planned))]
+    calls = [
+        {"name": name, "args": args, "id": ids[i], "type": "tool_call"}
+        for i, (name, args) in enumerate(planned)
+    ]
+    return AIMessage(content="", tool_calls=calls, additional_kwargs=extra)
