@@ -122,7 +122,9 @@ _NOUNS = {
 }
 NOUN_CUTOFF = 70
 _NOUN_ID = re.compile(
-    r"(?<![\w#])(?P<w>[^\W\d_]{3,14})\.?\s*(?:#|nr\.?|n[ºo°]\.?)?\s*(?P<id>\d{1,9})\b"
+    # One run of spaces before the id, or one on each side of a "#"/"nr." prefix: two `\s*` in a row
+    # would try every split of a long run of spaces (quadratic).
+    r"(?<![\w#])(?P<w>[^\W\d_]{3,14})\.?\s*(?:(?:#|nr\.?|n[ºo°]\.?)\s*)?(?P<id>\d{1,9})\b"
     r"(?![.,]\d|\s*(?:lbs?|pounds|kg|k|t|days?|weeks?)\b)",
     _I,
 )
