@@ -3,6 +3,7 @@ migrations once per session, and each test inside a transaction that is rolled b
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import tempfile
@@ -69,9 +70,9 @@ async def engine(database_url: URL) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-@pytest.fixture
-async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
-    """A session whose commits are savepoints inside one transaction rolled back after the test."""
+@contextlib.asynccontextmanager
+async def rolled_back_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """A session whose commits are savepoints inside one transaction rolled back at the end."""
     async with engine.connect() as conn:
         transaction = await conn.begin()
         session = AsyncSession(
@@ -85,6 +86,13 @@ async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
         finally:
             await session.close()
             await transaction.rollback()
+
+
+@pytest.fixture
+async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """A session whose commits are savepoints inside one transaction rolled back after the test."""
+    async with rolled_back_session(engine) as session:
+        yield session
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from dyno_agent.scheduling.dynos import create_dyno
 from dyno_agent.scheduling.schemas.dynos import DynoCreate, RuleIn
 from tests.api.conftest import engineer, manager  # noqa: F401 - the API tests' role fixtures
 from tests.cli.conftest import blank_url, dyno  # noqa: F401 - the CLI tests' fixtures
-from tests.conftest import create_scratch_database
+from tests.conftest import create_scratch_database, rolled_back_session
 
 WORKBOOK = Path(__file__).parent / "data" / "cert_fuel_baseline.xlsx"
 WORKBOOK_BYTES = WORKBOOK.read_bytes()
@@ -93,16 +93,5 @@ async def imported(server_url: URL) -> AsyncIterator[tuple[AsyncEngine, dict[str
 @pytest.fixture
 async def db(imported: tuple[AsyncEngine, dict[str, Any]]) -> AsyncIterator[AsyncSession]:
     """A session on the imported database, rolled back after the test."""
-    async with imported[0].connect() as conn:
-        transaction = await conn.begin()
-        session = AsyncSession(
-            bind=conn,
-            join_transaction_mode="create_savepoint",
-            autoflush=False,
-            expire_on_commit=False,
-        )
-        try:
-            yield session
-        finally:
-            await session.close()
-            await transaction.rollback()
+    async with rolled_back_session(imported[0]) as session:
+        yield session
