@@ -186,6 +186,14 @@ class RateLimited(DomainError):
     status = 429
 
 
+# 500 ---------------------------------------------------------------------------------------------
+class BackupFailed(DomainError):
+    """pg_dump or pg_restore (`dyno backup`, `dyno restore`) failed; `details` has its output."""
+
+    code = "backup_failed"
+    status = 500
+
+
 # 503 ---------------------------------------------------------------------------------------------
 class ServiceUnavailable(DomainError):
     """A dependency is down or does not answer in time; answered with `Retry-After`."""
