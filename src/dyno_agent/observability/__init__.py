@@ -1,1 +1,1 @@
-"""Operations: structured logs, request ids and metrics."""
+"""Observability: metrics, logging, request ids."""
