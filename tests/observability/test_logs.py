@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dyno_agent.auth.models import Role
@@ -151,3 +153,10 @@ def test_console_format_writes_readable_lines(capture_logs: Any, settings: Setti
     logging.getLogger("dyno_agent.test").warning("hello %s", "there", extra={"token": "abc"})
     text = captured.text()
     assert "hello there" in text and "warning" in text and "abc" not in text
+
+
+async def test_sql_errors_never_show_the_values_bound(engine: AsyncEngine) -> None:
+    with pytest.raises(DBAPIError) as raised:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1 / 0 WHERE :v <> ''"), {"v": "secret-bound-value"})
+    assert "secret-bound-value" not in str(raised.value)
