@@ -22,6 +22,8 @@ from dyno_agent.db.url import open_database
 from dyno_agent.forecast import export_router
 from dyno_agent.forecast import router as imports_router
 from dyno_agent.inputs import reject_nul_params
+from dyno_agent.observability.logging import configure_logging
+from dyno_agent.observability.requests import RequestContextMiddleware
 from dyno_agent.planning import router as plans_router
 from dyno_agent.requests import router as requests_router
 from dyno_agent.scheduling.api import (
@@ -103,8 +105,18 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         # address becomes request.client (and X-Forwarded-Proto the scheme). `dyno serve` turns
         # off uvicorn's own copy, which would trust 127.0.0.1 whatever this setting says.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
+    # Added last, so it runs first: it sees the socket's peer before the proxy middleware
+    # rewrites it, and its id is bound for everything the request logs.
+    app.add_middleware(RequestContextMiddleware, trusted_proxies=settings.trusted_proxy_list())
     errors.install_handlers(app)
     app.include_router(health.router)
     app.include_router(api_router())
     app.include_router(web_router.router)
     return app
+
+
+def served_app() -> FastAPI:
+    """The app factory `dyno serve` hands uvicorn: each worker process calls it once."""
+    settings = get_settings()
+    configure_logging(settings)
+    return create_app(settings)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import ipaddress
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field, field_validator, model_validator
@@ -93,6 +96,12 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: str = "info"
+    # Logs: `console` (readable lines, for a terminal) or `json` (one object a line, for a log
+    # shipper). Chat text and tool arguments are masked unless log_prompts is on (debugging only).
+    log_format: Literal["console", "json"] = "console"
+    log_prompts: bool = False
+    # `dyno serve` worker processes (uvicorn); more than one wants DYNO_RATE_LIMIT_STORAGE=redis://.
+    workers: int = Field(default=1, ge=1, le=64)
 
     @model_validator(mode="after")
     def _adhoc_timeout_within_statement_timeout(self) -> Settings:
@@ -146,10 +155,17 @@ class Settings(BaseSettings):
         if path.exists():
             return path.read_text().strip()
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        secret = secrets.token_urlsafe(48)
-        path.touch(mode=0o600)
-        path.write_text(secret)
-        return secret
+        # Written aside and linked into place: processes starting together (workers, replicas on
+        # one data directory) all end up with the first one's secret, never a half-written file.
+        staged = path.with_name(f"{JWT_SECRET_FILE}.{secrets.token_hex(8)}")
+        staged.touch(mode=0o600)
+        try:
+            staged.write_text(secrets.token_urlsafe(48))
+            with contextlib.suppress(FileExistsError):  # another process was first
+                os.link(staged, path)
+        finally:
+            staged.unlink()
+        return path.read_text().strip()
 
 
 def proxy_list(value: str) -> list[str]:

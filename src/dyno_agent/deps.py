@@ -15,6 +15,7 @@ from dyno_agent.auth.models import Role, User
 from dyno_agent.auth.tokens import decode_access_token
 from dyno_agent.config import Settings
 from dyno_agent.errors import NotAuthenticated, PermissionDenied
+from dyno_agent.observability.requests import note_user
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -57,6 +58,7 @@ async def current_user(
         raise NotAuthenticated("The token was revoked (password or role changed); log in again.")
     # Every write of this request is audited as this user, through the API.
     await stamp(session, actor_for(user))
+    note_user(user.id)
     return user
 
 

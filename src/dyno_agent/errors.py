@@ -186,6 +186,14 @@ class RateLimited(DomainError):
     status = 429
 
 
+# 500 ---------------------------------------------------------------------------------------------
+class BackupFailed(DomainError):
+    """pg_dump or pg_restore (`dyno backup`, `dyno restore`) failed; `details` has its output."""
+
+    code = "backup_failed"
+    status = 500
+
+
 # 503 ---------------------------------------------------------------------------------------------
 class ServiceUnavailable(DomainError):
     """A dependency is down or does not answer in time; answered with `Retry-After`."""
@@ -221,7 +229,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 # Rendering ---------------------------------------------------------------------------------------
 def install_handlers(app: FastAPI) -> None:
     """Render every error as `{"error", "message", "details"}`; anything unexpected is a 500."""
-    from dyno_agent.db.errors import UNREACHABLE_ERRORS, translate, unavailable  # imports us
+    from dyno_agent.db.errors import (  # imports us
+        UNREACHABLE_ERRORS,
+        sqlstate,
+        translate,
+        unavailable,
+    )
+    from dyno_agent.observability.requests import HEADER as REQUEST_ID_HEADER
+    from dyno_agent.observability.requests import request_id_of
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
@@ -261,6 +276,7 @@ def install_handlers(app: FastAPI) -> None:
             log.exception("database error", exc_info=exc)
             body = {"error": "internal_error", "message": "Database error.", "details": {}}
             return JSONResponse(body, status_code=500)
+        log.info("sql error", extra={"sqlstate": sqlstate(exc), "error": domain.code})
         return await _domain(request, domain)
 
     async def _unreachable(request: Request, exc: Exception) -> JSONResponse:
@@ -275,7 +291,10 @@ def install_handlers(app: FastAPI) -> None:
         app.add_exception_handler(error_class, _unreachable)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         body = {"error": "internal_error", "message": "Internal server error.", "details": {}}
-        return JSONResponse(body, status_code=500)
+        # Rendered outside the request-id middleware (by Starlette's outermost one): add it here.
+        request_id = request_id_of(request)
+        headers = {REQUEST_ID_HEADER: request_id} if request_id else None
+        return JSONResponse(body, status_code=500, headers=headers)

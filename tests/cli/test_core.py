@@ -121,6 +121,8 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict:
     monkeypatch.setattr(
         serve_module.uvicorn, "run", lambda app, **kwargs: calls.update(app=app, **kwargs)
     )
+    # The process-wide logging set-up of a real server would outlive this test.
+    monkeypatch.setattr(serve_module, "configure_logging", lambda settings: None)
     return calls
 
 
@@ -132,7 +134,9 @@ def test_serve_demo_migrates_loads_and_prints_urls_and_logins(dyno_blank: Dyno, 
     assert "http://127.0.0.1:8765/docs" in result.stdout
     assert "admin@demo.local" in result.stdout and "power_user" in result.stdout
     assert served["port"] == 8765 and served["host"] == "127.0.0.1"
-    assert served["app"].title == "Dyno Agent"
+    # Each worker builds the app from the settings with this factory.
+    assert served["app"] == "dyno_agent.app:served_app" and served["factory"] is True
+    assert served["workers"] == 1
     assert dyno_blank.scalar("SELECT value FROM app_meta WHERE key = 'dataset'") == "demo"
     assert get_settings().today == dt.date(2026, 3, 2)
 

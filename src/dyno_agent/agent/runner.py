@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -66,6 +66,8 @@ class ChatService:
         """A new message; one that only answers a pending confirmation in words ("yes", "nein",
         "leave it") resumes it as the approve/reject buttons would."""
         answer: bool | None = None
+        # The redactor masks `message_text` unless DYNO_LOG_PROMPTS is on.
+        log.debug("chat message", extra={"message_text": message})
         async with self.session_factory() as session, session.begin():
             if conversation_id is None:
                 conversation = await conversations.create_conversation(session, user.id, message)
@@ -102,24 +104,30 @@ class ChatService:
         yield {"type": "status", "message": "Thinking…"}
         context = self.context_for(turn.user, turn.channel)
         config = self._config(turn.conversation_id)
+        record = TurnRecord(turn.conversation_id, turn.channel)
         try:
             async for mode, chunk in self.graph.astream(
                 turn.graph_input, config, context=context, stream_mode=_STREAM_MODES
             ):
                 for event in _events_of(mode, chunk):
+                    record.saw(event)
                     await self._remember(turn.conversation_id, event)
                     yield event
         except GraphRecursionError:
             event = {"type": "error", "message": "That took too many steps; please rephrase."}
+            record.outcome = "too_many_steps"
             await self._close_unfinished_turn(config)
             await self._remember(turn.conversation_id, event)
             yield event
         except Exception as exc:
             # The database went away mid-turn: nothing more can be stored, so just say so.
             down = unavailable(exc)
+            record.outcome = "failed" if down is None else "database_unavailable"
             if down is None:
                 raise
             yield {"type": "error", "message": down.message}
+        finally:
+            record.log(self.settings.llm_spec())
         yield {"type": "done"}
 
     def context_for(self, user: User, channel: Channel = Channel.agent) -> AgentContext:
@@ -174,6 +182,36 @@ class ChatService:
                 tool_name=event.get("name"),
                 payload=payload or None,
             )
+
+
+@dataclass
+class TurnRecord:
+    """What the turn's log line says: tools called, and how the turn ended."""
+
+    conversation_id: uuid.UUID
+    channel: Channel
+    tools: list[str] = field(default_factory=list)
+    outcome: str = "answered"
+
+    def saw(self, event: Event) -> None:
+        if event["type"] == "tool_call":
+            self.tools.append(event["name"])
+        elif event["type"] == "confirm":
+            self.outcome = "confirmation_asked"
+        elif event["type"] == "error":
+            self.outcome = "error"
+
+    def log(self, model: str) -> None:
+        log.info(
+            "agent turn",
+            extra={
+                "conversation_id": str(self.conversation_id),
+                "channel": self.channel.value,
+                "model": model,
+                "tools": self.tools,
+                "outcome": self.outcome,
+            },
+        )
 
 
 def _events_of(mode: str, chunk: Any) -> list[Event]:

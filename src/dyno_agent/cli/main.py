@@ -19,6 +19,7 @@ from dyno_agent.cli import (
     users,
     vehicles,
 )
+from dyno_agent.cli import backup as backup_cli
 from dyno_agent.cli import export as export_cli
 from dyno_agent.cli.runtime import act_as, apply_today, parse_date
 from dyno_agent.cli.serve import serve
@@ -68,3 +69,4 @@ reports.register(app)
 agent.register(app)
 export_cli.register(app)
 plans.register(app)
+backup_cli.register(app)

@@ -28,6 +28,7 @@ def make_engine(
         pool_pre_ping=True,  # bounded like any statement by the connection's reply timeout
         pool_timeout=timeouts.pool_s,
         connect_args=connect_args,
+        hide_parameters=True,  # error messages (and so logs) never show the values bound
     )
 
 

@@ -11,6 +11,7 @@ graph to give up politely.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -118,15 +119,25 @@ async def run_tool(
         retry=retry_if_exception(is_transient),
         reraise=True,
     )
+    started = time.perf_counter()
     try:
         async for attempt in retrying:
             with attempt:
-                return await _once(spec, parsed, session_factory, env_factory)
+                outcome = await _once(spec, parsed, session_factory, env_factory)
+                _log_call(spec.name, outcome.error or "ok", started)
+                return outcome
     except Exception as exc:
+        _log_call(spec.name, "transient" if is_transient(exc) else "failed", started)
         if is_transient(exc):
             raise TransientToolError(f"{spec.name} failed {attempts} time(s): {exc}") from exc
         raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _log_call(name: str, result: str, started: float) -> None:
+    # Names only: the arguments carry what the user typed (see DYNO_LOG_PROMPTS).
+    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+    log.info("tool call", extra={"tool": name, "result": result, "latency_ms": elapsed_ms})
 
 
 async def _once(
