@@ -33,6 +33,7 @@ from dyno_agent.config import Settings
 from dyno_agent.conversations import service as conversations
 from dyno_agent.db.errors import unavailable
 from dyno_agent.errors import Conflict
+from dyno_agent.observability import metrics
 from dyno_agent.scheduling import clock
 
 log = logging.getLogger(__name__)
@@ -102,14 +103,17 @@ class ChatService:
         yield {"type": "status", "message": "Thinking…"}
         context = self.context_for(turn.user, turn.channel)
         config = self._config(turn.conversation_id)
+        outcome = "answered"  # or confirmation (waits for the user), error, failed
         try:
             async for mode, chunk in self.graph.astream(
                 turn.graph_input, config, context=context, stream_mode=_STREAM_MODES
             ):
                 for event in _events_of(mode, chunk):
+                    outcome = _turn_outcome(outcome, event)
                     await self._remember(turn.conversation_id, event)
                     yield event
         except GraphRecursionError:
+            outcome = "error"
             event = {"type": "error", "message": "That took too many steps; please rephrase."}
             await self._close_unfinished_turn(config)
             await self._remember(turn.conversation_id, event)
@@ -117,9 +121,12 @@ class ChatService:
         except Exception as exc:
             # The database went away mid-turn: nothing more can be stored, so just say so.
             down = unavailable(exc)
+            outcome = "error" if down is not None else "failed"
             if down is None:
                 raise
             yield {"type": "error", "message": down.message}
+        finally:
+            metrics.record_turn(self.settings.llm_spec(), outcome)
         yield {"type": "done"}
 
     def context_for(self, user: User, channel: Channel = Channel.agent) -> AgentContext:
@@ -174,6 +181,12 @@ class ChatService:
                 tool_name=event.get("name"),
                 payload=payload or None,
             )
+
+
+def _turn_outcome(current: str, event: Event) -> str:
+    if event["type"] == "error" or current == "error":
+        return "error"
+    return "confirmation" if event["type"] == "confirm" else current
 
 
 def _events_of(mode: str, chunk: Any) -> list[Event]:

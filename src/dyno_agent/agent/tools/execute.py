@@ -11,6 +11,7 @@ graph to give up politely.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ from dyno_agent.agent.tools import TOOLS
 from dyno_agent.agent.tools.base import ToolEnv, ToolOutcome, ToolSpec
 from dyno_agent.db.errors import sqlstate, translate
 from dyno_agent.errors import DomainError
+from dyno_agent.observability import metrics
 from dyno_agent.scheduling import audit
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,11 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, OperationalError | InterfaceError | ConnectionError | TimeoutError):
         return True
     return isinstance(exc, DBAPIError) and sqlstate(exc) in _TRANSIENT_STATES
+
+
+def known_tool(name: str) -> str:
+    """The tool's name as a metric label: a name the model made up counts as `unknown`."""
+    return name if name in TOOLS else "unknown"
 
 
 def invalid_arguments(error: ValidationError) -> ToolOutcome:
@@ -118,11 +125,17 @@ async def run_tool(
         retry=retry_if_exception(is_transient),
         reraise=True,
     )
+    started = time.perf_counter()
     try:
         async for attempt in retrying:
             with attempt:
-                return await _once(spec, parsed, session_factory, env_factory)
+                outcome = await _once(spec, parsed, session_factory, env_factory)
+                seconds = time.perf_counter() - started
+                metrics.record_tool_call(spec.name, outcome.error or "ok", seconds)
+                return outcome
     except Exception as exc:
+        result = "unavailable" if is_transient(exc) else "failed"
+        metrics.record_tool_call(spec.name, result, time.perf_counter() - started)
         if is_transient(exc):
             raise TransientToolError(f"{spec.name} failed {attempts} time(s): {exc}") from exc
         raise
