@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     )
     app.state.chat_throttle = ChatThrottle(settings.chat_rate_limit, limits_storage)
     app.state.business_cache = BusinessCache(settings.business_cache_s)
-    metrics.initialise()
+    metrics.initialise(settings.llm_spec())
     if proxies := settings.trusted_proxy_list():
         # uvicorn's middleware: from a trusted peer, the right-most untrusted X-Forwarded-For
         # address becomes request.client (and X-Forwarded-Proto the scheme). `dyno serve` turns

@@ -4,6 +4,7 @@ and result, the database gauges, the business figures (API, gauges, cache) and t
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dyno_agent.auth.actor import Actor, Channel
 from dyno_agent.auth.models import Role
 from dyno_agent.errors import NoCapacity, NotCompatible
+from dyno_agent.observability import metrics
 from dyno_agent.requests.models import RequestStatus, TestRequest
 from dyno_agent.scheduling import booking
 from tests.conftest import TODAY
@@ -223,3 +225,15 @@ async def test_a_metrics_token_is_required_when_set(client: httpx.AsyncClient, a
     assert (await client.get("/metrics", headers=bad)).status_code == 401
     good = {"Authorization": "Bearer s3cret-token"}
     assert (await client.get("/metrics", headers=good)).status_code == 200
+
+
+def test_prepare_multiprocess_dir_empties_the_directory_and_points_the_workers_at_it(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+):  # type: ignore[no-untyped-def]
+    monkeypatch.delenv(metrics.MULTIPROC_ENV, raising=False)  # restored after the test
+    directory = tmp_path / "multiproc"
+    directory.mkdir()
+    (directory / "counter_12345.db").write_bytes(b"stale values of a previous run")
+    assert metrics.prepare_multiprocess_dir(directory) == directory
+    assert list(directory.iterdir()) == []
+    assert os.environ[metrics.MULTIPROC_ENV] == str(directory)

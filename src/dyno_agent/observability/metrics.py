@@ -191,7 +191,12 @@ def _label(value: object) -> str:
     return str(getattr(value, "value", value))
 
 
-def initialise(pool: str = "app") -> None:
+# SQLSTATE classes worth a line from the start: connection, integrity, rollback (deadlock,
+# serialisation), syntax/access, resources, operator intervention (shutdown), timeouts/cancel.
+_SQLSTATE_CLASSES = ("08", "23", "40", "42", "53", "57", "none")
+
+
+def initialise(model: str, pool: str = "app") -> None:
     """Create the series of the closed label sets at 0, so rates and alerts work from the first
     scrape (a labelled series otherwise appears only when it first moves)."""
     for channel in ("api", "agent", "cli", "plan"):
@@ -203,6 +208,16 @@ def initialise(pool: str = "app") -> None:
         AGENT_CONFIRMATIONS.labels(event)
     for reason in ("model", "database", "other"):
         AGENT_ERROR_TURNS.labels(reason)
+    for outcome in ("answered", "confirmation", "error", "failed"):
+        AGENT_TURNS.labels(model, outcome)
+    for direction in ("in", "out"):
+        AGENT_TOKENS.labels(model, direction)
+    for status in ("OPTIMAL", "FEASIBLE", "GREEDY"):
+        PLANNER_RUNS.labels(status)
+    for result in ("imported", "dry_run", "refused"):
+        IMPORT_RUNS.labels(result)
+    for sqlstate_class in _SQLSTATE_CLASSES:
+        DB_STATEMENT_ERRORS.labels(sqlstate_class)
     for result in ("placed", "unplaced"):
         PLANNER_REQUESTS.labels(result)
     for result in ("imported", "rejected"):
