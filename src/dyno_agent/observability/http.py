@@ -18,7 +18,11 @@ def _api_templates(app: Any) -> list[tuple[re.Pattern[str], str]]:
     """Every API path template with its regex, from the app's OpenAPI schema (built once)."""
     templates = getattr(app.state, "route_templates", None)
     if templates is None:
-        templates = [(compile_path(t)[0], t) for t in app.openapi().get("paths", {})]
+        try:
+            paths = app.openapi().get("paths", {})
+        except Exception:  # no schema, no full templates: the routes' own paths still count
+            paths = {}
+        templates = [(compile_path(t)[0], t) for t in paths]
         app.state.route_templates = templates
     return templates
 
