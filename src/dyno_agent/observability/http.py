@@ -6,7 +6,6 @@ import re
 import time
 from typing import Any
 
-from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dyno_agent.observability import metrics
@@ -14,32 +13,22 @@ from dyno_agent.observability import metrics
 UNMATCHED = "<unmatched>"  # no route matched: one label value, whatever the path was
 
 
-def _api_templates(app: Any) -> list[tuple[re.Pattern[str], str]]:
-    """Every API path template with its regex, from the app's OpenAPI schema (built once)."""
-    templates = getattr(app.state, "route_templates", None)
-    if templates is None:
-        try:
-            paths = app.openapi().get("paths", {})
-        except Exception:  # no schema, no full templates: the routes' own paths still count
-            paths = {}
-        templates = [(compile_path(t)[0], t) for t in paths]
-        app.state.route_templates = templates
-    return templates
-
-
 def route_template(scope: Scope) -> str:
     """The matched route's full template (`/api/v1/allocations/{allocation_id}`), never the raw
     path. FastAPI puts the route of an included router in the scope without the routers'
-    prefixes, so the full template is the OpenAPI path that ends with it and matches."""
+    prefixes; they are the part of the path before the part the route matched (this app's
+    prefixes are literal)."""
     route: Any = scope.get("route")
     path = getattr(route, "path", None)
     if not isinstance(path, str) or not path:
         return UNMATCHED
-    app = scope.get("app")
-    if app is not None and hasattr(app, "openapi"):
-        for regex, template in _api_templates(app):
-            if template.endswith(path) and regex.match(scope["path"]):
-                return template
+    regex: re.Pattern[str] | None = getattr(route, "path_regex", None)
+    full: str = scope["path"]
+    if regex is None or regex.match(full):
+        return path
+    for index, char in enumerate(full):
+        if char == "/" and index and regex.match(full[index:]):
+            return full[:index] + path
     return path
 
 
