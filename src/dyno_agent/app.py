@@ -22,9 +22,14 @@ from dyno_agent.db.url import open_database
 from dyno_agent.forecast import export_router
 from dyno_agent.forecast import router as imports_router
 from dyno_agent.inputs import reject_nul_params
+from dyno_agent.observability import metrics
+from dyno_agent.observability import router as metrics_router
+from dyno_agent.observability.http import HTTPMetricsMiddleware
 from dyno_agent.observability.logging import configure_logging
 from dyno_agent.observability.requests import RequestContextMiddleware
 from dyno_agent.planning import router as plans_router
+from dyno_agent.reports import router as business_router
+from dyno_agent.reports.business import BusinessCache
 from dyno_agent.requests import router as requests_router
 from dyno_agent.scheduling.api import (
     allocations,
@@ -57,6 +62,7 @@ def api_router() -> APIRouter:
     router.include_router(requests_router.router)
     router.include_router(imports_router.router)
     router.include_router(plans_router.router)
+    router.include_router(business_router.router)
     return router
 
 
@@ -100,16 +106,20 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         settings.login_rate_limit, limits_storage
     )
     app.state.chat_throttle = ChatThrottle(settings.chat_rate_limit, limits_storage)
+    app.state.business_cache = BusinessCache(settings.business_cache_s)
+    metrics.initialise(settings.llm_spec())
     if proxies := settings.trusted_proxy_list():
         # uvicorn's middleware: from a trusted peer, the right-most untrusted X-Forwarded-For
         # address becomes request.client (and X-Forwarded-Proto the scheme). `dyno serve` turns
         # off uvicorn's own copy, which would trust 127.0.0.1 whatever this setting says.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
-    # Added last, so it runs first: it sees the socket's peer before the proxy middleware
-    # rewrites it, and its id is bound for everything the request logs.
+    # Added after the proxy middleware, so it runs before it: it sees the socket's peer before
+    # the proxy middleware rewrites it, and its id is bound for everything the request logs.
     app.add_middleware(RequestContextMiddleware, trusted_proxies=settings.trusted_proxy_list())
     errors.install_handlers(app)
+    app.add_middleware(HTTPMetricsMiddleware)  # outermost: sees every request and final status
     app.include_router(health.router)
+    app.include_router(metrics_router.router)
     app.include_router(api_router())
     app.include_router(web_router.router)
     return app

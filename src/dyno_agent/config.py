@@ -92,6 +92,13 @@ class Settings(BaseSettings):
     import_max_rows: int = Field(default=20_000, ge=1, le=1_000_000)
     import_max_sheets: int = Field(default=20, ge=1, le=1000)
 
+    # Operations: /metrics (a bearer token to require, if any) and the business figures, read
+    # from the database at most every business_cache_s seconds. Planning time saved is an
+    # estimate: bookings x manual_minutes_per_booking.
+    metrics_token: str | None = None
+    business_cache_s: float = Field(default=60.0, ge=0, le=3600)
+    manual_minutes_per_booking: float = Field(default=30.0, ge=0, le=1440)
+
     # Server
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

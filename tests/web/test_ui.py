@@ -552,6 +552,17 @@ class TestScheduleAndReports:
         page.get_by_role("button", name="Last month").click()
         expect(page.locator(".card h3").first).to_contain_text("1 Feb 2026 – 28 Feb 2026")
 
+    def test_reports_show_the_lab_figures_with_the_time_saved_estimate(self, page: Page) -> None:
+        log_in(page, ENGINEER)
+        open_tab(page, "Reports")
+        figures = page.get_by_label("Lab figures")
+        expect(figures.locator(".business-backlog")).to_contain_text("open requests")
+        week = figures.locator('[data-period="week"]')
+        expect(week).to_contain_text("This week")
+        expect(week).to_contain_text("Utilisation")
+        expect(week).to_contain_text("estimate:")
+        expect(figures.locator('[data-period="month"]')).to_contain_text("By facility: ")
+
     def test_the_page_is_served_with_a_content_security_policy(
         self, live_server: LiveServer
     ) -> None:

@@ -33,6 +33,7 @@ from dyno_agent.config import Settings
 from dyno_agent.conversations import service as conversations
 from dyno_agent.db.errors import unavailable
 from dyno_agent.errors import Conflict
+from dyno_agent.observability import metrics
 from dyno_agent.scheduling import clock
 
 log = logging.getLogger(__name__)
@@ -115,19 +116,19 @@ class ChatService:
                     yield event
         except GraphRecursionError:
             event = {"type": "error", "message": "That took too many steps; please rephrase."}
-            record.outcome = "too_many_steps"
+            record.outcome = "error"
             await self._close_unfinished_turn(config)
             await self._remember(turn.conversation_id, event)
             yield event
         except Exception as exc:
             # The database went away mid-turn: nothing more can be stored, so just say so.
             down = unavailable(exc)
-            record.outcome = "failed" if down is None else "database_unavailable"
+            record.outcome = "failed" if down is None else "error"
             if down is None:
                 raise
             yield {"type": "error", "message": down.message}
         finally:
-            record.log(self.settings.llm_spec())
+            record.finish(self.settings.llm_spec())
         yield {"type": "done"}
 
     def context_for(self, user: User, channel: Channel = Channel.agent) -> AgentContext:
@@ -196,12 +197,16 @@ class TurnRecord:
     def saw(self, event: Event) -> None:
         if event["type"] == "tool_call":
             self.tools.append(event["name"])
-        elif event["type"] == "confirm":
-            self.outcome = "confirmation_asked"
         elif event["type"] == "error":
             self.outcome = "error"
+        elif event["type"] == "confirm" and self.outcome != "error":
+            self.outcome = "confirmation"
 
-    def log(self, model: str) -> None:
+    def finish(self, model: str) -> None:
+        """One log line and one count per turn. Outcomes: answered, confirmation (waits for the
+        user), error (the turn ended in an error event: error node, too many steps, database
+        down) or failed (an exception the turn could not answer)."""
+        metrics.record_turn(model, self.outcome)
         log.info(
             "agent turn",
             extra={

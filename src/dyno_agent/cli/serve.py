@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from typing import Annotated
 
 import typer
@@ -22,6 +23,7 @@ from dyno_agent.config import Settings, get_settings
 from dyno_agent.db import migrate
 from dyno_agent.db.url import Database
 from dyno_agent.demo import DemoStatus
+from dyno_agent.observability import metrics
 from dyno_agent.observability.logging import configure_logging
 from dyno_agent.scheduling import clock
 from dyno_agent.throttle import MEMORY
@@ -38,19 +40,22 @@ def where(database: Database, settings: Settings) -> str:
     return database.url.render_as_string(hide_password=True)
 
 
-def prepare_workers(database: Database, settings: Settings) -> None:
+def prepare_workers(database: Database, settings: Settings, workers: int = 1) -> None:
     """Make what every worker process reads the same for all of them, before any starts.
 
     Workers are new processes that build the app from the settings (`served_app`): they get the
     database this process opened (the embedded server stays owned by this process) and find the
-    JWT secret already in the data directory, so a token from one is valid on every other.
+    JWT secret already in the data directory, so a token from one is valid on every other. With
+    more than one, they share prometheus-client's multiprocess directory (PROMETHEUS_MULTIPROC_DIR
+    if set, else a new temporary one), emptied first, so every worker's /metrics shows them all.
     """
     if database.embedded is not None:
         os.environ["DATABASE_URL"] = database.url.render_as_string(hide_password=False)
     settings.resolved_jwt_secret()
     get_settings.cache_clear()
-    # TODO(metrics): prepare prometheus-client's multiprocess directory here (empty it and set
-    # PROMETHEUS_MULTIPROC_DIR) so that the workers forked below share one /metrics view.
+    if workers > 1:
+        shared = os.environ.get(metrics.MULTIPROC_ENV) or tempfile.mkdtemp(prefix="dyno-metrics-")
+        metrics.prepare_multiprocess_dir(shared)
 
 
 def serve(
@@ -104,7 +109,7 @@ def serve(
             f"counts its own rate limits (up to {workers}x the limit); set it to redis://...",
             err=True,
         )
-    prepare_workers(database, settings)
+    prepare_workers(database, settings, workers)
     # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1 (any
     # local client could pick its address); create_app applies DYNO_TRUSTED_PROXIES instead.
     # log_config=None and access_log=False: logging is ours (structlog, one access line each).

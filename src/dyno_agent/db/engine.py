@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import (
 
 from dyno_agent.config import get_settings
 from dyno_agent.db.timeouts import DatabaseTimeouts, TimedConnection
+from dyno_agent.observability.database import MeteredPool, instrument_engine
 
 
 def make_engine(
@@ -21,8 +22,9 @@ def make_engine(
     url = make_url(url)
     timeouts = timeouts or DatabaseTimeouts.from_settings(get_settings())
     connect_args = {"async_creator_fn": TimedConnection.connect, **timeouts.connect_kwargs(url)}
-    return create_async_engine(
+    engine = create_async_engine(
         url,
+        poolclass=MeteredPool,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,  # bounded like any statement by the connection's reply timeout
@@ -30,6 +32,8 @@ def make_engine(
         connect_args=connect_args,
         hide_parameters=True,  # error messages (and so logs) never show the values bound
     )
+    instrument_engine(engine)
+    return engine
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

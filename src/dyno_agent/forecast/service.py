@@ -34,6 +34,7 @@ from dyno_agent.forecast.rows import (
     dyno_key,
     parse_rows,
 )
+from dyno_agent.observability import metrics
 from dyno_agent.requests.models import RequestStatus, TestRequest
 from dyno_agent.requests.service import ensure_may_write
 from dyno_agent.scheduling import stranding, vocab
@@ -121,16 +122,19 @@ async def import_forecast(
 
     report = _report(filename, file.forecast.sheet, rows, plans, vehicles, options, sheets)
     if not sheets.valid and not options.dry_run:
+        metrics.record_import("refused", 0, report["invalid"])
         raise InvalidRows(
             "The DynoRules or Maintenance sheet has problems; nothing was imported.", **report
         )
     if report["invalid"] and not options.skip_invalid and not options.dry_run:
+        metrics.record_import("refused", 0, report["invalid"])
         raise InvalidRows(
             f"{report['invalid']} of {report['rows']} row(s) are invalid; nothing was imported. "
             "Fix them, or import the valid rows with skip_invalid.",
             **report,
         )
     if options.dry_run:
+        metrics.record_import("dry_run", 0, 0)
         return report
     # Every write of the import is audited as the actor, through the `import` channel.
     await stamp(session, Actor(actor.user_id, actor.role, Channel.import_, actor.label))
@@ -139,6 +143,7 @@ async def import_forecast(
     await lab_sheets.apply(session, actor, sheets)
     await session.flush()
     await stamp(session, actor)
+    metrics.record_import("imported", report["valid"], report["invalid"])
     return report
 
 

@@ -37,6 +37,7 @@ from dyno_agent.errors import (
     RequestNotOpen,
     TestRequestNotFound,
 )
+from dyno_agent.observability import metrics
 from dyno_agent.planning.loader import PLANNABLE, PlanScope, load_problem
 from dyno_agent.planning.models import PlanAssignment, PlanStatus, StoredPlan
 from dyno_agent.planning.problem import Problem
@@ -125,6 +126,7 @@ async def create_plan(
         )
     finally:
         _SOLVES.release()
+    metrics.record_plan(plan.status, plan.seconds, plan.placed, len(plan.unplaced), plan.gap)
     stored = StoredPlan(
         created_by=actor.user_id,
         today=today,

@@ -11,7 +11,10 @@ candidate dyno and window.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
@@ -23,6 +26,7 @@ from dyno_agent.auth.models import Role
 from dyno_agent.config import get_settings
 from dyno_agent.db.errors import constraint_name, sqlstate, translate
 from dyno_agent.errors import (
+    DomainError,
     DynoBusy,
     DynoUnavailable,
     InvalidInput,
@@ -33,6 +37,7 @@ from dyno_agent.errors import (
     PermissionDenied,
     VehicleBusy,
 )
+from dyno_agent.observability import metrics
 from dyno_agent.scheduling import audit, dynos, rules, vehicles
 from dyno_agent.scheduling.allocations import get_allocation
 from dyno_agent.scheduling.availability import (
@@ -67,6 +72,42 @@ class BookingResult:
     allocation: Allocation
     message: str
     shift_days: int = 0
+
+
+P = ParamSpec("P")
+R = TypeVar("R", BookingResult, Allocation)
+# What a refused booking counts as (dyno_bookings_total{result}); other refusals are "refused".
+_REFUSALS: dict[type[DomainError], str] = {
+    NoCapacity: "no_capacity",
+    DynoBusy: "no_capacity",  # the named dyno has no room then
+    MaintenanceConflict: "no_capacity",
+    DynoUnavailable: "no_capacity",
+    NotCompatible: "not_compatible",
+    VehicleBusy: "vehicle_busy",
+}
+
+
+def _counted(book: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Record the booking's outcome by the actor's channel (placed, shifted or why not)."""
+
+    @functools.wraps(book)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        actor = args[1] if len(args) > 1 else kwargs["actor"]
+        assert isinstance(actor, Actor)
+        try:
+            result = await book(*args, **kwargs)
+        except DomainError as exc:
+            outcome = next((v for k, v in _REFUSALS.items() if isinstance(exc, k)), "refused")
+            metrics.record_booking(actor.channel, outcome)
+            raise
+        if isinstance(result, BookingResult):
+            outcome = "shifted" if result.shift_days else "placed"
+            metrics.record_booking(actor.channel, outcome, shift_days=result.shift_days)
+        else:
+            metrics.record_booking(actor.channel, "placed")
+        return result
+
+    return wrapper
 
 
 def ensure_can_modify(actor: Actor, allocation: Allocation) -> None:
@@ -105,6 +146,7 @@ def ensure_movable(allocation: Allocation) -> None:
         )
 
 
+@_counted
 async def auto_allocate(
     session: AsyncSession,
     actor: Actor,
@@ -155,7 +197,7 @@ async def auto_allocate(
         lost_here: set[int] = set()  # dynos that lost a race for this window: never retried
         while free := [d for d in search.evaluate(window).free if d.id not in lost_here]:
             allocation = _new_allocation(actor, vehicle, free[0], need, window)
-            lost = await _insert(session, allocation)
+            lost = await _insert(session, allocation, actor)
             if lost is None:
                 message = (
                     "Allocated in requested window."
@@ -177,6 +219,7 @@ async def auto_allocate(
     raise NoCapacity(message, **result.details(), backup_days_tried=shifts)
 
 
+@_counted
 async def book_on_dyno(
     session: AsyncSession,
     actor: Actor,
@@ -201,7 +244,7 @@ async def book_on_dyno(
         raise _vehicle_busy(vehicle, clash)
     await audit.stamp(session, actor)
     allocation = _new_allocation(actor, vehicle, target, need, window)
-    lost = await _insert(session, allocation)
+    lost = await _insert(session, allocation, actor)
     if lost is not None:
         raise _race_error(lost, target, vehicle)
     return allocation
@@ -227,6 +270,7 @@ async def change_status(
     await audit.stamp(session, actor)
     allocation.status = new.value
     await session.flush()
+    metrics.record_status_change(actor.channel, new)
     return allocation
 
 
@@ -273,8 +317,10 @@ async def reschedule_allocation(
         if name is None:  # not a lost race: the connection may be gone, so touch nothing more
             raise (translate(exc) or exc) from None
         await session.refresh(allocation)  # undo the move on the object, as in the database
+        metrics.record_booking(actor.channel, "lost_race")
         raise _race_error(name, target, vehicle) from None
     allocation.dyno = target
+    metrics.record_move(actor.channel)
     return allocation
 
 
@@ -381,7 +427,7 @@ async def _lock_slot(session: AsyncSession, vehicle_id: int, dyno_id: int | None
         await session.execute(_ADVISORY_LOCK, {"space": _DYNO_LOCKS, "id": dyno_id})
 
 
-async def _insert(session: AsyncSession, allocation: Allocation) -> str | None:
+async def _insert(session: AsyncSession, allocation: Allocation, actor: Actor) -> str | None:
     """Insert in a savepoint. Returns the constraint of a lost race, or None when placed.
     A deadlock (only possible against writers that skip `_lock_slot`) is retried."""
     dyno_id = allocation.dyno.id if allocation.dyno else None
@@ -394,9 +440,11 @@ async def _insert(session: AsyncSession, allocation: Allocation) -> str | None:
         except DBAPIError as exc:
             if sqlstate(exc) == _DEADLOCK:
                 make_transient(allocation)
+                metrics.record_booking(actor.channel, "retried")
                 continue
             name = constraint_name(exc)
             if name in _DYNO_RACES or name == _VEHICLE_RACE:
+                metrics.record_booking(actor.channel, "lost_race")
                 return name
             raise (translate(exc) or exc) from None
         return None

@@ -21,7 +21,8 @@ from dyno_agent.agent.context import AgentContext
 from dyno_agent.agent.nodes.common import close_calls, tool_message, unanswered_calls
 from dyno_agent.agent.state import AgentState
 from dyno_agent.agent.tools import ToolEnv, ToolOutcome
-from dyno_agent.agent.tools.execute import parse_call, question_for
+from dyno_agent.agent.tools.execute import known_tool, parse_call, question_for
+from dyno_agent.observability import metrics
 
 DECLINED = "The user declined; nothing was changed."
 
@@ -39,6 +40,7 @@ async def review_node(
     for call in unanswered_calls(state["messages"]):
         parsed = parse_call(call["name"], call["args"])
         if isinstance(parsed, ToolOutcome):
+            metrics.record_tool_call(known_tool(call["name"]), parsed.error or "refused")
             refusals.append(tool_message(call, parsed))
             continue
         if not parsed.spec.destructive:
@@ -47,6 +49,7 @@ async def review_node(
             parsed, session_factory=context.session_factory, env_factory=env_factory
         )
         if isinstance(question, ToolOutcome):
+            metrics.record_tool_call(parsed.spec.name, question.error or "refused")
             refusals.append(tool_message(call, question))
         else:
             asked.append(
@@ -65,6 +68,7 @@ async def review_node(
             "prompt": f"{len(asked)} changes, approved or rejected together: {lines}",
         }
     update["confirmation"] = {"payload": payload, "ids": [item["id"] for item in asked]}
+    metrics.record_confirmation("asked")
     return Command(goto="confirm", update=update)
 
 
@@ -74,6 +78,8 @@ async def confirm_node(
     pending = state.get("confirmation") or {}
     answer = interrupt(pending.get("payload", {}))
     approved = answer.get("approve") if isinstance(answer, dict) else answer
+    # Runs once per answer: the first run stops in interrupt() above until the user answers.
+    metrics.record_confirmation("approved" if approved is True else "rejected")
     if approved is True:
         update = {"approved": list(pending.get("ids", [])), "confirmation": None}
         return Command(goto="tools", update=update)

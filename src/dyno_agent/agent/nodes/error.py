@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 from dyno_agent.agent.context import AgentContext
 from dyno_agent.agent.nodes.common import close_calls, unanswered_calls
 from dyno_agent.agent.state import AgentState
+from dyno_agent.observability import metrics
 
 MESSAGES = {
     "model": "Sorry, the language model is not answering right now. Please try again in a moment.",
@@ -22,6 +23,7 @@ async def error_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict[
         state.get("error") or "", "Sorry, something went wrong. Please try again."
     )
     runtime.stream_writer({"type": "error", "message": message})
+    metrics.record_error_turn(state.get("error"))
     dangling = unanswered_calls(state.get("messages", []))
     update: dict[str, Any] = {"error": None}
     if dangling:

@@ -12,7 +12,8 @@ from dyno_agent.agent.context import AgentContext
 from dyno_agent.agent.nodes.common import close_calls, tool_message, unanswered_calls
 from dyno_agent.agent.state import AgentState
 from dyno_agent.agent.tools import ToolEnv, ToolOutcome
-from dyno_agent.agent.tools.execute import TransientToolError, parse_call, run_tool
+from dyno_agent.agent.tools.execute import TransientToolError, known_tool, parse_call, run_tool
+from dyno_agent.observability import metrics
 
 NOT_CONFIRMED = "Not run: the user did not confirm this change."
 
@@ -29,10 +30,12 @@ async def tools_node(state: AgentState, runtime: Runtime[AgentContext]) -> dict[
     for position, call in enumerate(calls):
         parsed = parse_call(call["name"], call["args"])
         if isinstance(parsed, ToolOutcome):
+            metrics.record_tool_call(known_tool(call["name"]), parsed.error or "refused")
             results.append(tool_message(call, parsed))
             continue
         if parsed.spec.destructive and call["id"] not in approved:
             # Only the review/confirm path approves; a destructive call never runs without it.
+            metrics.record_tool_call(parsed.spec.name, "not_confirmed")
             results.append(tool_message(call, ToolOutcome.failure("not_confirmed", NOT_CONFIRMED)))
             continue
         runtime.stream_writer({"type": "status", "message": f"Running {parsed.spec.name}…"})

@@ -30,6 +30,7 @@ from dyno_agent.agent.tools import TOOLS
 from dyno_agent.agent.tools.base import ToolEnv, ToolOutcome, ToolSpec
 from dyno_agent.db.errors import sqlstate, translate
 from dyno_agent.errors import DomainError
+from dyno_agent.observability import metrics
 from dyno_agent.scheduling import audit
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,11 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, OperationalError | InterfaceError | ConnectionError | TimeoutError):
         return True
     return isinstance(exc, DBAPIError) and sqlstate(exc) in _TRANSIENT_STATES
+
+
+def known_tool(name: str) -> str:
+    """The tool's name as a metric label: a name the model made up counts as `unknown`."""
+    return name if name in TOOLS else "unknown"
 
 
 def invalid_arguments(error: ValidationError) -> ToolOutcome:
@@ -124,20 +130,23 @@ async def run_tool(
         async for attempt in retrying:
             with attempt:
                 outcome = await _once(spec, parsed, session_factory, env_factory)
-                _log_call(spec.name, outcome.error or "ok", started)
+                _finish_call(spec.name, outcome.error or "ok", started)
                 return outcome
     except Exception as exc:
-        _log_call(spec.name, "transient" if is_transient(exc) else "failed", started)
+        _finish_call(spec.name, "unavailable" if is_transient(exc) else "failed", started)
         if is_transient(exc):
             raise TransientToolError(f"{spec.name} failed {attempts} time(s): {exc}") from exc
         raise
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _log_call(name: str, result: str, started: float) -> None:
-    # Names only: the arguments carry what the user typed (see DYNO_LOG_PROMPTS).
-    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
-    log.info("tool call", extra={"tool": name, "result": result, "latency_ms": elapsed_ms})
+def _finish_call(name: str, result: str, started: float) -> None:
+    """One log line and one count per tool call (results: ok, an error code, unavailable,
+    failed). Names only: the arguments carry what the user typed (see DYNO_LOG_PROMPTS)."""
+    seconds = time.perf_counter() - started
+    metrics.record_tool_call(name, result, seconds)
+    latency_ms = round(seconds * 1000, 1)
+    log.info("tool call", extra={"tool": name, "result": result, "latency_ms": latency_ms})
 
 
 async def _once(

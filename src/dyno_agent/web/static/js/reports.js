@@ -1,6 +1,7 @@
 // The Reports view: utilisation per dyno as an SVG bar chart, counts by status and by test type.
 
 import { api, errorText } from "./api.js";
+import { createBusinessSection } from "./business.js";
 import { append, emptyState, errorBox, field, h, loading, replace, svg } from "./dom.js";
 import { addDays, formatRange, monthStart, quarterStart } from "./dates.js";
 import { colorFor } from "./colors.js";
@@ -116,7 +117,8 @@ export function createReportsView(root) {
       ),
     ),
   );
-  append(root, h("h2", {}, "Reports"), form, output);
+  const business = createBusinessSection();
+  append(root, h("h2", {}, "Reports"), form, output, business.element);
 
   async function load() {
     replace(output, loading("Computing…"));
@@ -153,6 +155,7 @@ export function createReportsView(root) {
       if (!loaded) [start.value, end.value] = presets["Next 4 weeks"]();
       loaded = true;
       load();
+      business.load();
     },
   };
 }

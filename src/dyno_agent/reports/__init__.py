@@ -1,0 +1,1 @@
+"""Reports across the lab: the business figures."""
