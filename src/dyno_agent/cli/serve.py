@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
 
 from dyno_agent import __version__
-from dyno_agent.app import API_PREFIX, create_app
 from dyno_agent.cli.demo import describe, load_into, login_lines
 from dyno_agent.cli.runtime import (
     apply_today,
@@ -17,11 +16,10 @@ from dyno_agent.cli.runtime import (
     parse_date,
     reported_errors,
 )
-from dyno_agent.config import Settings, get_settings
-from dyno_agent.db import migrate
-from dyno_agent.db.url import Database
-from dyno_agent.demo import DemoStatus
-from dyno_agent.scheduling import clock
+
+if TYPE_CHECKING:
+    from dyno_agent.config import Settings
+    from dyno_agent.db.url import Database
 
 
 def where(database: Database, settings: Settings) -> str:
@@ -40,6 +38,12 @@ def serve(
     ] = None,
 ) -> None:
     """Migrate the database, load the demo with --demo, and serve the API."""
+    from dyno_agent.app import API_PREFIX, create_app
+    from dyno_agent.config import get_settings
+    from dyno_agent.db import migrate
+    from dyno_agent.demo import DemoStatus
+    from dyno_agent.scheduling import clock
+
     apply_today(today)
     settings = get_settings()
     # The embedded server lives as long as this object: keep it until the process ends.
