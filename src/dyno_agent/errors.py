@@ -198,6 +198,13 @@ class DatabaseUnavailable(ServiceUnavailable):
     code = "database_unavailable"
 
 
+class ProviderNotInstalled(DomainError):
+    """The configured model's LangChain package (an optional extra, e.g. `[openai]`) is missing."""
+
+    code = "provider_not_installed"
+    status = 503
+
+
 # The body of every error response, for the OpenAPI document ------------------------------------
 class ErrorBody(BaseModel):
     error: str = Field(description="A stable code, e.g. `validation_error`, `no_capacity`.")

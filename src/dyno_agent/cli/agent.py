@@ -125,6 +125,15 @@ def agent_errors() -> Iterator[None]:
             fail(f"database error: {exc}".strip())
 
 
+def require_model() -> None:
+    """End the command with a clear error when the configured model's extra is not installed."""
+    from dyno_agent.agent.providers import require_provider
+    from dyno_agent.config import get_settings
+
+    with reported_errors():
+        require_provider(get_settings().llm_spec())
+
+
 # Printing events ---------------------------------------------------------------------------------
 class EventPrinter:
     """JSON lines, or text for people: the answer, `→ tool(args)` / `← summary`, the prompt."""
@@ -247,6 +256,7 @@ def _play_turn(
 ) -> None:
     """Open the database, prepare the turn, print its events (approving further ones with yes)."""
     apply_today(today)
+    require_model()
     database = open_configured_database()
     printer = EventPrinter(as_json)
 
@@ -286,6 +296,7 @@ def chat(
 ) -> None:
     """Talk with the agent: `you> ` prompts, y/n on confirmations, `exit` or Ctrl-D ends."""
     apply_today(today)
+    require_model()
     database = open_configured_database()
 
     async def work() -> None:
@@ -343,6 +354,7 @@ def eval_cases(
     from dyno_agent.agent.models import make_model_factory
     from dyno_agent.config import get_settings
 
+    require_model()
     try:
         cases = evaluation.load_cases(file)
     except evaluation.EvalFileError as exc:

@@ -38,6 +38,7 @@ def serve(
     ] = None,
 ) -> None:
     """Migrate the database, load the demo with --demo, and serve the API."""
+    from dyno_agent.agent.providers import require_provider
     from dyno_agent.app import API_PREFIX, create_app
     from dyno_agent.config import get_settings
     from dyno_agent.db import migrate
@@ -46,6 +47,8 @@ def serve(
 
     apply_today(today)
     settings = get_settings()
+    with reported_errors():  # a configured model whose extra is missing: say so, do not start
+        require_provider(settings.llm_spec())
     # The embedded server lives as long as this object: keep it until the process ends.
     database = open_configured_database()
     with reported_errors():
