@@ -40,6 +40,7 @@ from dyno_agent.scheduling.api import (
     vehicles,
 )
 from dyno_agent.throttle import make_storage
+from dyno_agent.web import docs as web_docs
 from dyno_agent.web import router as web_router
 
 API_PREFIX = "/api/v1"
@@ -99,6 +100,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         version=__version__,
         summary="Chassis-dynamometer scheduling for automotive test labs.",
         lifespan=lifespan,
+        docs_url=None,  # served from vendored files by web/docs.py instead of a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     limits_storage = make_storage(settings.rate_limit_storage)
@@ -122,6 +125,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.include_router(metrics_router.router)
     app.include_router(api_router())
     app.include_router(web_router.router)
+    app.include_router(web_docs.router)
     return app
 
 

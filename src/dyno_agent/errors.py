@@ -7,15 +7,15 @@ to show them. The JSON body is always `{"error": code, "message": text, "details
 from __future__ import annotations
 
 import logging
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from fastapi import FastAPI, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
-from starlette.exceptions import HTTPException as StarletteHTTPException
+
+# FastAPI is imported by `install_handlers` only: the CLI raises these errors without loading it.
+if TYPE_CHECKING:
+    from fastapi import FastAPI, Request
+    from fastapi.responses import JSONResponse
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +206,13 @@ class DatabaseUnavailable(ServiceUnavailable):
     code = "database_unavailable"
 
 
+class ProviderNotInstalled(DomainError):
+    """The configured model's LangChain package (an optional extra, e.g. `[openai]`) is missing."""
+
+    code = "provider_not_installed"
+    status = 503
+
+
 # The body of every error response, for the OpenAPI document ------------------------------------
 class ErrorBody(BaseModel):
     error: str = Field(description="A stable code, e.g. `validation_error`, `no_capacity`.")
@@ -229,6 +236,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 # Rendering ---------------------------------------------------------------------------------------
 def install_handlers(app: FastAPI) -> None:
     """Render every error as `{"error", "message", "details"}`; anything unexpected is a 500."""
+    from fastapi.encoders import jsonable_encoder
+    from fastapi.exceptions import RequestValidationError
+    from fastapi.responses import JSONResponse
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
     from dyno_agent.db.errors import (  # imports us
         UNREACHABLE_ERRORS,
         sqlstate,

@@ -13,10 +13,9 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from fastapi import Request
-from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
+from starlette.requests import Request  # FastAPI's Request; FastAPI itself loads only for the API
 
 NUL = "\x00"
 MIN_DATE = dt.date(2000, 1, 1)
@@ -50,6 +49,8 @@ class InputModel(BaseModel):
 
 def reject_nul_params(request: Request) -> None:
     """Router dependency: a NUL in any query or path parameter is a 422, before anything runs."""
+    from fastapi.exceptions import RequestValidationError
+
     errors = [
         {"loc": ("query", key), "msg": NUL_MESSAGE, "type": "string_nul"}
         for key, value in request.query_params.multi_items()

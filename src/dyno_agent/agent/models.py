@@ -8,6 +8,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
+from dyno_agent.agent.providers import require_provider
 from dyno_agent.config import Settings
 
 OFFLINE = "offline"
@@ -37,6 +38,7 @@ def make_model_factory(settings: Settings) -> Callable[[], BaseChatModel]:
             return OfflineChatModel()
         from langchain.chat_models import init_chat_model
 
+        require_provider(spec)
         return init_chat_model(spec, **provider_kwargs(spec, settings))
 
     return factory

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import enum
-
 from sqlalchemy import Boolean, CheckConstraint, FetchedValue, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from dyno_agent.auth.roles import Role
 from dyno_agent.db.base import Base, TimestampMixin
-
-
-class Role(enum.StrEnum):
-    user = "user"
-    power_user = "power_user"
-    admin = "admin"
-
 
 # Each role can do what the roles before it can.
 ROLE_RANK = {Role.user: 0, Role.power_user: 1, Role.admin: 2}

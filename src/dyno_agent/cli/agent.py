@@ -14,20 +14,11 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
-import psycopg
 import typer
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from dyno_agent.agent import evaluation
-from dyno_agent.agent.models import make_model_factory
-from dyno_agent.agent.runner import ChatService, Turn
-from dyno_agent.agent.service import build_chat, open_checkpointer
-from dyno_agent.auth.models import Role, User
-from dyno_agent.auth.service import find_by_email
 from dyno_agent.cli.output import JsonFlag
 from dyno_agent.cli.runtime import (
     EXIT_INVALID,
@@ -39,10 +30,15 @@ from dyno_agent.cli.runtime import (
     reported_errors,
     run,
 )
-from dyno_agent.config import get_settings
-from dyno_agent.db.engine import make_engine, make_session_factory
-from dyno_agent.db.url import Database
-from dyno_agent.errors import PermissionDenied, UserNotFound
+
+# The agent stack (LangChain, LangGraph, the evaluation) is imported by the functions that run it.
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from dyno_agent.agent import evaluation
+    from dyno_agent.agent.runner import ChatService, Turn
+    from dyno_agent.auth.models import User
+    from dyno_agent.db.url import Database
 
 MAX_APPROVALS = 10  # --yes approves at most this many confirmations in one command
 
@@ -73,6 +69,12 @@ Conversation = Annotated[
 # Who and what ------------------------------------------------------------------------------------
 async def pick_user(session: AsyncSession, email: str | None) -> User:
     """The user named by email, or the first active admin (lowest id)."""
+    from sqlalchemy import select
+
+    from dyno_agent.auth.models import Role, User
+    from dyno_agent.auth.service import find_by_email
+    from dyno_agent.errors import PermissionDenied, UserNotFound
+
     if email is None:
         query = select(User).where(User.role == Role.admin.value, User.is_active).order_by(User.id)
         user = await session.scalar(query.limit(1))
@@ -96,6 +98,10 @@ async def agent_session(
 ) -> AsyncIterator[tuple[ChatService, User]]:
     """A ChatService on the database and the user it acts for (the user is resolved first, so a
     missing schema or an unreachable server is reported before the checkpointer starts)."""
+    from dyno_agent.agent.service import build_chat, open_checkpointer
+    from dyno_agent.config import get_settings
+    from dyno_agent.db.engine import make_engine, make_session_factory
+
     engine = make_engine(database.url, pool_size=2)
     try:
         factory = make_session_factory(engine)
@@ -110,11 +116,22 @@ async def agent_session(
 @contextmanager
 def agent_errors() -> Iterator[None]:
     """The CLI's usual error output, plus the checkpointer's own (psycopg) connection errors."""
+    import psycopg
+
     with reported_errors():
         try:
             yield
         except psycopg.Error as exc:
             fail(f"database error: {exc}".strip())
+
+
+def require_model() -> None:
+    """End the command with a clear error when the configured model's extra is not installed."""
+    from dyno_agent.agent.providers import require_provider
+    from dyno_agent.config import get_settings
+
+    with reported_errors():
+        require_provider(get_settings().llm_spec())
 
 
 # Printing events ---------------------------------------------------------------------------------
@@ -239,6 +256,7 @@ def _play_turn(
 ) -> None:
     """Open the database, prepare the turn, print its events (approving further ones with yes)."""
     apply_today(today)
+    require_model()
     database = open_configured_database()
     printer = EventPrinter(as_json)
 
@@ -278,6 +296,7 @@ def chat(
 ) -> None:
     """Talk with the agent: `you> ` prompts, y/n on confirmations, `exit` or Ctrl-D ends."""
     apply_today(today)
+    require_model()
     database = open_configured_database()
 
     async def work() -> None:
@@ -331,6 +350,11 @@ def eval_cases(
 ) -> None:
     """Score the configured model (DYNO_LLM) on an evaluation set; no database needed. Prints
     one line per case, the pass rates per category, then `N passed, M failed`."""
+    from dyno_agent.agent import evaluation
+    from dyno_agent.agent.models import make_model_factory
+    from dyno_agent.config import get_settings
+
+    require_model()
     try:
         cases = evaluation.load_cases(file)
     except evaluation.EvalFileError as exc:

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from dyno_agent.auth.actor import Actor
 from dyno_agent.cli.output import EndDate, JsonFlag, StartDate, allocation_line, print_json
 from dyno_agent.cli.runtime import transact_as
-from dyno_agent.scheduling import booking
-from dyno_agent.scheduling.models import AllocationStatus
-from dyno_agent.scheduling.schemas.allocations import (
-    AllocationCreate,
-    AllocationRead,
-    AutoAllocateCreate,
-    BookingRead,
-    RescheduleRequest,
-)
+from dyno_agent.scheduling.status import AllocationStatus
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from dyno_agent.auth.actor import Actor
+    from dyno_agent.scheduling.schemas.allocations import AllocationRead, BookingRead
 
 VehicleId = Annotated[int | None, typer.Option("--vehicle", help="Vehicle id.")]
 Vin = Annotated[str | None, typer.Option("--vin", help="Vehicle VIN (any case).")]
@@ -49,6 +45,12 @@ def allocate(
     as_json: JsonFlag = False,
 ) -> None:
     """Book a vehicle's test on the best free compatible dyno."""
+    from dyno_agent.scheduling import booking
+    from dyno_agent.scheduling.schemas.allocations import (
+        AllocationRead,
+        AutoAllocateCreate,
+        BookingRead,
+    )
 
     async def work(session: AsyncSession, actor: Actor) -> BookingRead:
         body = AutoAllocateCreate(
@@ -87,6 +89,8 @@ def book(
     as_json: JsonFlag = False,
 ) -> None:
     """Book a vehicle's test on a named dyno, or say why it cannot be."""
+    from dyno_agent.scheduling import booking
+    from dyno_agent.scheduling.schemas.allocations import AllocationCreate, AllocationRead
 
     async def work(session: AsyncSession, actor: Actor) -> AllocationRead:
         body = AllocationCreate(
@@ -107,6 +111,8 @@ def book(
 
 def cancel(allocation_id: AllocationId, as_json: JsonFlag = False) -> None:
     """Cancel an allocation."""
+    from dyno_agent.scheduling import booking
+    from dyno_agent.scheduling.schemas.allocations import AllocationRead
 
     async def work(session: AsyncSession, actor: Actor) -> AllocationRead:
         allocation = await booking.cancel_allocation(session, actor, allocation_id)
@@ -123,6 +129,8 @@ def reschedule(
     as_json: JsonFlag = False,
 ) -> None:
     """Move a scheduled or delayed allocation (same dyno if free, else the best free one)."""
+    from dyno_agent.scheduling import booking
+    from dyno_agent.scheduling.schemas.allocations import AllocationRead, RescheduleRequest
 
     async def work(session: AsyncSession, actor: Actor) -> AllocationRead:
         body = RescheduleRequest(
@@ -149,6 +157,8 @@ def status(
     as_json: JsonFlag = False,
 ) -> None:
     """Change an allocation's status (scheduled -> running -> completed, delayed, cancelled)."""
+    from dyno_agent.scheduling import booking
+    from dyno_agent.scheduling.schemas.allocations import AllocationRead
 
     async def work(session: AsyncSession, actor: Actor) -> AllocationRead:
         allocation = await booking.change_status(session, actor, allocation_id, new_status)

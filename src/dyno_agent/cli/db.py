@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
-from sqlalchemy import create_engine, pool
-from sqlalchemy.engine import URL
 
 from dyno_agent.cli.runtime import fail, open_configured_database, reported_errors
-from dyno_agent.db import migrate
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 app = typer.Typer(help="Database schema migrations (Alembic).", no_args_is_help=True)
 
 
 def current_revisions(url: URL) -> tuple[str, ...]:
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import create_engine, pool
+
     engine = create_engine(url, poolclass=pool.NullPool)
     try:
         with engine.connect() as conn:
@@ -29,11 +29,17 @@ def current_revisions(url: URL) -> tuple[str, ...]:
 
 
 def head_revision(url: URL) -> str | None:
+    from alembic.script import ScriptDirectory
+
+    from dyno_agent.db import migrate
+
     return ScriptDirectory.from_config(migrate.alembic_config(url)).get_current_head()
 
 
 @contextmanager
 def migration_errors() -> Iterator[None]:
+    from alembic.util.exc import CommandError
+
     with reported_errors():
         try:
             yield
@@ -50,6 +56,8 @@ def upgrade(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
 ) -> None:
     """Apply migrations up to REVISION (default: the latest)."""
+    from dyno_agent.db import migrate
+
     database = open_configured_database()
     with migration_errors():
         migrate.upgrade(database.url, revision)
@@ -61,6 +69,8 @@ def downgrade(
     revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1 or base.")] = "-1",
 ) -> None:
     """Revert migrations down to REVISION (default: one step back)."""
+    from dyno_agent.db import migrate
+
     database = open_configured_database()
     with migration_errors():
         migrate.downgrade(database.url, revision)

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from dyno_agent.cli.runtime import fail, open_configured_database, reported_errors, transact
-from dyno_agent.db import migrate
-from dyno_agent.db.url import Database
-from dyno_agent.demo import DEMO_PASSWORD, DEMO_USERS, DemoStatus, DemoSummary, load_demo
+
+if TYPE_CHECKING:
+    from dyno_agent.db.url import Database
+    from dyno_agent.demo import DemoSummary
 
 app = typer.Typer(help="The demo dataset.", no_args_is_help=True)
 
 
 def load_into(database: Database) -> DemoSummary:
     """Migrate to the latest schema, then load the demo in one transaction."""
+    from dyno_agent.db import migrate
+    from dyno_agent.demo import load_demo
+
     with reported_errors():
         migrate.upgrade(database.url)
     return transact(load_demo, database)
@@ -25,6 +31,8 @@ def describe(summary: DemoSummary) -> str:
 
 
 def login_lines() -> list[str]:
+    from dyno_agent.demo import DEMO_PASSWORD, DEMO_USERS
+
     width = max(len(email) for email, _, _ in DEMO_USERS)
     lines = [f"Demo logins (password {DEMO_PASSWORD}):"]
     lines += [f"  {email:<{width}}  {role.value}" for email, role, _ in DEMO_USERS]
@@ -34,6 +42,8 @@ def login_lines() -> list[str]:
 @app.command()
 def load() -> None:
     """Load the demo dataset; a no-op if present, refused if the database holds other data."""
+    from dyno_agent.demo import DemoStatus
+
     summary = load_into(open_configured_database())
     if summary.status is DemoStatus.refused:
         fail(summary.message)

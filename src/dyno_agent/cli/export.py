@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent.cli.runtime import EXIT_INVALID, fail, parse_date, transact
-from dyno_agent.forecast import writer
-from dyno_agent.forecast.export import Cells, ExportFilter, plan_bookings, schedule_rows
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from dyno_agent.forecast.export import Cells
 
 app = typer.Typer(help="Export the schedule to files.", no_args_is_help=True)
 
@@ -46,6 +48,9 @@ def schedule(
 ) -> None:
     """Every test request and booking in the forecast sheet's columns (the workbook also has one
     sheet per facility)."""
+    from dyno_agent.forecast import writer
+    from dyno_agent.forecast.export import ExportFilter, plan_bookings, schedule_rows
+
     if (xlsx is None) == (csv is None):
         fail("give either --xlsx FILE or --csv FILE.", code=EXIT_INVALID)
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from dyno_agent.auth.actor import Actor
 from dyno_agent.cli.runtime import EXIT_ERROR, fail, transact_as
-from dyno_agent.config import get_settings
-from dyno_agent.errors import InvalidRows
-from dyno_agent.forecast.service import ImportOptions, import_forecast
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from dyno_agent.auth.actor import Actor
 
 app = typer.Typer(help="Import the lab's files.", no_args_is_help=True)
 MAX_LISTED = 200
@@ -89,6 +89,10 @@ def forecast(
 ) -> None:
     """Import the forecast (power_user): vehicles by tag, open test requests, and RUNNING or
     COMPLETED rows as allocations. Nothing is written if a row is invalid (see --skip-invalid)."""
+    from dyno_agent.config import get_settings
+    from dyno_agent.errors import InvalidRows
+    from dyno_agent.forecast.service import ImportOptions, import_forecast
+
     settings = get_settings()
     size = file.stat().st_size
     if size > settings.import_max_bytes:

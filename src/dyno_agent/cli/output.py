@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import BaseModel
 
 from dyno_agent.cli.runtime import parse_date
-from dyno_agent.scheduling.schemas.allocations import AllocationRead, VehicleBrief
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from dyno_agent.scheduling.schemas.allocations import AllocationRead, VehicleBrief
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
@@ -26,6 +29,8 @@ EndDate = Annotated[dt.date | None, date_option("Last day (inclusive).")]
 
 
 def print_json(value: BaseModel | Sequence[BaseModel]) -> None:
+    from pydantic import BaseModel
+
     if isinstance(value, BaseModel):
         typer.echo(value.model_dump_json(indent=2))
     else:

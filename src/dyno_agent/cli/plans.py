@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from dyno_agent.auth.actor import Actor
 from dyno_agent.cli.output import JsonFlag
 from dyno_agent.cli.runtime import EXIT_ERROR, open_configured_database, transact_as
-from dyno_agent.config import get_settings
-from dyno_agent.errors import PlanConflicts
-from dyno_agent.planning import service
-from dyno_agent.planning.loader import PlanScope
-from dyno_agent.planning.models import PlanStatus
-from dyno_agent.planning.schemas import PlanCommitRead, PlanRead
-from dyno_agent.planning.service import PlanOptions
-from dyno_agent.scheduling import clock
-from dyno_agent.scheduling.vocab import normalize_test_type
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from dyno_agent.auth.actor import Actor
+    from dyno_agent.errors import PlanConflicts
+    from dyno_agent.planning.schemas import PlanCommitRead, PlanRead
 
 
 def plan(
@@ -41,6 +37,16 @@ def plan(
 ) -> None:
     """Plan the open test requests with the optimising planner: prints the summary, the unplaced
     requests by reason and the assignments. Nothing is booked without --commit."""
+    from dyno_agent.config import get_settings
+    from dyno_agent.errors import PlanConflicts
+    from dyno_agent.planning import service
+    from dyno_agent.planning.loader import PlanScope
+    from dyno_agent.planning.models import PlanStatus
+    from dyno_agent.planning.schemas import PlanCommitRead, PlanRead
+    from dyno_agent.planning.service import PlanOptions
+    from dyno_agent.scheduling import clock
+    from dyno_agent.scheduling.vocab import normalize_test_type
+
     database = open_configured_database()
     scope = PlanScope(
         test_type=normalize_test_type(test_type) if test_type else None, vehicle_id=vehicle

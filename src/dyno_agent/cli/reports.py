@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent.cli.output import (
     EndDate,
@@ -17,14 +16,14 @@ from dyno_agent.cli.output import (
     print_json,
 )
 from dyno_agent.cli.runtime import fail, transact
-from dyno_agent.scheduling import allocations, reports
-from dyno_agent.scheduling.allocations import AllocationFilter
-from dyno_agent.scheduling.availability import find_available_dynos
-from dyno_agent.scheduling.models import AllocationStatus
-from dyno_agent.scheduling.schemas.allocations import AllocationRead
-from dyno_agent.scheduling.schemas.availability import AvailabilityRead
-from dyno_agent.scheduling.schemas.reports import ConflictRead, UtilizationRead
-from dyno_agent.scheduling.vocab import normalize_tag, normalize_vin
+from dyno_agent.scheduling.status import AllocationStatus
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from dyno_agent.scheduling.schemas.allocations import AllocationRead
+    from dyno_agent.scheduling.schemas.availability import AvailabilityRead
+    from dyno_agent.scheduling.schemas.reports import ConflictRead, UtilizationRead
 
 
 def availability(
@@ -38,6 +37,9 @@ def availability(
     as_json: JsonFlag = False,
 ) -> None:
     """Free compatible dynos for a window, best first; if none, why and the earliest date."""
+    from dyno_agent.scheduling.availability import find_available_dynos
+    from dyno_agent.scheduling.schemas.availability import AvailabilityRead
+
     if (end is None) == (days is None):
         fail("give either --end or --days.", code=2)
     last = end or start + dt.timedelta(days=(days or 1) - 1)
@@ -74,6 +76,10 @@ def list_allocations(
     as_json: JsonFlag = False,
 ) -> None:
     """Allocations by start date, filtered by vehicle, tag, VIN, status or dates."""
+    from dyno_agent.scheduling import allocations
+    from dyno_agent.scheduling.allocations import AllocationFilter
+    from dyno_agent.scheduling.schemas.allocations import AllocationRead
+    from dyno_agent.scheduling.vocab import normalize_tag, normalize_vin
 
     async def work(session: AsyncSession) -> tuple[list[AllocationRead], int]:
         filters = AllocationFilter(
@@ -98,6 +104,8 @@ def list_allocations(
 
 def conflicts(start: OptionalStart = None, end: EndDate = None, as_json: JsonFlag = False) -> None:
     """Open allocations that clash (overlaps, maintenance, dyno state or rules, unplaced)."""
+    from dyno_agent.scheduling import reports
+    from dyno_agent.scheduling.schemas.reports import ConflictRead
 
     async def work(session: AsyncSession) -> list[ConflictRead]:
         items = await reports.detect_conflicts(session, start, end)
@@ -116,6 +124,8 @@ def utilization(
     start: OptionalStart = None, end: EndDate = None, as_json: JsonFlag = False
 ) -> None:
     """Booked days / available days per dyno (default: the 28 days from today)."""
+    from dyno_agent.scheduling import reports
+    from dyno_agent.scheduling.schemas.reports import UtilizationRead
 
     async def work(session: AsyncSession) -> UtilizationRead:
         return UtilizationRead.of(await reports.utilization_report(session, start, end))

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from dyno_agent.auth.actor import Actor
 from dyno_agent.cli.output import EndDate, JsonFlag, OptionalStart, date_option, print_json
 from dyno_agent.cli.runtime import transact, transact_as
-from dyno_agent.requests import service
-from dyno_agent.requests.models import RequestStatus
-from dyno_agent.requests.schemas import TestRequestCreate, TestRequestRead, TestRequestUpdate
-from dyno_agent.requests.service import RequestFilter
-from dyno_agent.requests.steps import normalize_mileage_step
-from dyno_agent.scheduling.vehicles import resolve_vehicle
-from dyno_agent.scheduling.vocab import normalize_test_type
+from dyno_agent.requests.status import RequestStatus
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from dyno_agent.auth.actor import Actor
+    from dyno_agent.requests.schemas import TestRequestRead
 
 app = typer.Typer(help="Test requests: demand not yet on a dyno.", no_args_is_help=True)
 
@@ -70,6 +68,12 @@ def list_requests(
     as_json: JsonFlag = False,
 ) -> None:
     """Test requests by desired start; --start/--end bound the desired start."""
+    from dyno_agent.requests import service
+    from dyno_agent.requests.schemas import TestRequestRead
+    from dyno_agent.requests.service import RequestFilter
+    from dyno_agent.requests.steps import normalize_mileage_step
+    from dyno_agent.scheduling.vehicles import resolve_vehicle
+    from dyno_agent.scheduling.vocab import normalize_test_type
 
     async def work(session: AsyncSession) -> tuple[list[TestRequestRead], int]:
         vehicle_id = vehicle
@@ -104,6 +108,8 @@ def _given(**options: Any) -> dict[str, Any]:
 @app.command()
 def show(request_id: RequestId, as_json: JsonFlag = False) -> None:
     """One test request."""
+    from dyno_agent.requests import service
+    from dyno_agent.requests.schemas import TestRequestRead
 
     async def work(session: AsyncSession) -> TestRequestRead:
         return TestRequestRead.model_validate(await service.get_request(session, request_id))
@@ -126,6 +132,8 @@ def add(
     as_json: JsonFlag = False,
 ) -> None:
     """Record a test to place later (power_user)."""
+    from dyno_agent.requests import service
+    from dyno_agent.requests.schemas import TestRequestCreate, TestRequestRead
 
     async def work(session: AsyncSession, actor: Actor) -> TestRequestRead:
         fields = _given(
@@ -162,6 +170,8 @@ def edit(
     as_json: JsonFlag = False,
 ) -> None:
     """Change an open or planned request; only the options given change (power_user)."""
+    from dyno_agent.requests import service
+    from dyno_agent.requests.schemas import TestRequestRead, TestRequestUpdate
 
     async def work(session: AsyncSession, actor: Actor) -> TestRequestRead:
         fields = _given(
@@ -186,6 +196,8 @@ def edit(
 @app.command()
 def cancel(request_id: RequestId, as_json: JsonFlag = False) -> None:
     """Cancel an open or planned request (power_user)."""
+    from dyno_agent.requests import service
+    from dyno_agent.requests.schemas import TestRequestRead
 
     async def work(session: AsyncSession, actor: Actor) -> TestRequestRead:
         request = await service.cancel_request(session, actor, request_id)

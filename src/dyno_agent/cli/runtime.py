@@ -8,35 +8,31 @@ import getpass
 import os
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
-from pydantic import ValidationError
-from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from dyno_agent.audit.stamp import stamp
-from dyno_agent.auth.actor import Actor, Channel
-from dyno_agent.auth.models import Role
-from dyno_agent.auth.service import find_by_email
-from dyno_agent.config import get_settings
-from dyno_agent.db.engine import make_engine, make_session_factory
-from dyno_agent.db.errors import sqlstate, translate
-from dyno_agent.db.url import Database, open_database
-from dyno_agent.errors import DomainError, InvalidInput, PermissionDenied, UserNotFound
-from dyno_agent.inputs import parse_day
+# Only what `dyno --help` needs is imported here: SQLAlchemy, pydantic, FastAPI and the domain are
+# imported by the functions that use them, so commands start fast (see tests/cli/test_startup.py).
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from dyno_agent.auth.actor import Actor
+    from dyno_agent.db.url import Database
+    from dyno_agent.errors import DomainError
 
 T = TypeVar("T")
 
 EXIT_ERROR = 1  # the operation was refused (not found, conflict, no capacity, ...)
 EXIT_INVALID = 2  # the input was wrong (like a usage error)
 
-CLI_ACTOR = Actor.system(Channel.cli)  # commands get the real actor from `transact_as`
 _acting_as: str | None = None  # the global `--as EMAIL` of this invocation
 
 
 def parse_date(value: str) -> dt.date:
+    from dyno_agent.inputs import parse_day
+
     try:
         return parse_day(value)
     except ValueError as exc:
@@ -47,6 +43,8 @@ def apply_today(today: dt.date | None) -> None:
     """Make `clock.today()` return `today` for this process (the `DYNO_TODAY` setting)."""
     if today is None:
         return
+    from dyno_agent.config import get_settings
+
     os.environ["DYNO_TODAY"] = today.isoformat()
     get_settings.cache_clear()
 
@@ -71,6 +69,11 @@ def os_user() -> str:
 
 async def resolve_actor(session: AsyncSession) -> Actor:
     """The actor of this invocation: the `--as` account, else the operator."""
+    from dyno_agent.auth.actor import Actor, Channel
+    from dyno_agent.auth.models import Role
+    from dyno_agent.auth.service import find_by_email
+    from dyno_agent.errors import PermissionDenied, UserNotFound
+
     label = f"os:{os_user()}"
     if _acting_as is None:
         return Actor.system(Channel.cli, label=label)
@@ -88,11 +91,17 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
 
 def open_configured_database() -> Database:
     """DATABASE_URL, or the embedded server (started on demand); keep the result while in use."""
+    from dyno_agent.config import get_settings
+    from dyno_agent.db.url import open_database
+
     with reported_errors():
         return open_database(get_settings())
 
 
 async def _in_transaction(url: URL, work: Callable[[AsyncSession, Actor], Awaitable[T]]) -> T:
+    from dyno_agent.audit.stamp import stamp
+    from dyno_agent.db.engine import make_engine, make_session_factory
+
     engine = make_engine(url, pool_size=2)
     try:
         async with make_session_factory(engine)() as session:
@@ -136,12 +145,20 @@ def fail(message: str, details: dict[str, Any] | None = None, code: int = EXIT_E
 
 
 def fail_with(error: DomainError) -> NoReturn:
+    from dyno_agent.errors import InvalidInput
+
     fail(error.message, error.details, EXIT_INVALID if isinstance(error, InvalidInput) else 1)
 
 
 @contextmanager
 def reported_errors() -> Iterator[None]:
     """Domain, validation and database errors become `error: ...` on stderr and an exit code."""
+    from pydantic import ValidationError
+    from sqlalchemy.exc import DBAPIError
+
+    from dyno_agent.db.errors import sqlstate, translate
+    from dyno_agent.errors import DomainError
+
     try:
         yield
     except DomainError as exc:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
 
 from dyno_agent import __version__
-from dyno_agent.app import API_PREFIX
 from dyno_agent.cli.demo import describe, load_into, login_lines
 from dyno_agent.cli.runtime import (
     apply_today,
@@ -19,19 +18,15 @@ from dyno_agent.cli.runtime import (
     parse_date,
     reported_errors,
 )
-from dyno_agent.config import Settings, get_settings
-from dyno_agent.db import migrate
-from dyno_agent.db.url import Database
-from dyno_agent.demo import DemoStatus
-from dyno_agent.observability import metrics
-from dyno_agent.observability.logging import configure_logging
-from dyno_agent.scheduling import clock
-from dyno_agent.throttle import MEMORY
 
 APP_FACTORY = "dyno_agent.app:served_app"
 # A new worker imports the whole app before it answers uvicorn's liveness pings (seconds on a
 # busy machine); uvicorn's 5 s default kills and restarts such workers forever.
 WORKER_HEALTHCHECK_S = 60
+
+if TYPE_CHECKING:
+    from dyno_agent.config import Settings
+    from dyno_agent.db.url import Database
 
 
 def where(database: Database, settings: Settings) -> str:
@@ -49,6 +44,9 @@ def prepare_workers(database: Database, settings: Settings, workers: int = 1) ->
     more than one, they share prometheus-client's multiprocess directory (PROMETHEUS_MULTIPROC_DIR
     if set, else a new temporary one), emptied first, so every worker's /metrics shows them all.
     """
+    from dyno_agent.config import get_settings
+    from dyno_agent.observability import metrics
+
     if database.embedded is not None:
         os.environ["DATABASE_URL"] = database.url.render_as_string(hide_password=False)
     settings.resolved_jwt_secret()
@@ -72,9 +70,20 @@ def serve(
     ] = None,
 ) -> None:
     """Migrate the database, load the demo with --demo, and serve the API."""
+    from dyno_agent.agent.providers import require_provider
+    from dyno_agent.app import API_PREFIX
+    from dyno_agent.config import get_settings
+    from dyno_agent.db import migrate
+    from dyno_agent.demo import DemoStatus
+    from dyno_agent.observability.logging import configure_logging
+    from dyno_agent.scheduling import clock
+    from dyno_agent.throttle import MEMORY
+
     apply_today(today)
     settings = get_settings()
     configure_logging(settings)
+    with reported_errors():  # a configured model whose extra is missing: say so, do not start
+        require_provider(settings.llm_spec())
     # The embedded server lives as long as this object: keep it until the process ends.
     database = open_configured_database()
     demo_ready = False

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from dyno_agent.auth.models import Role, User
-from dyno_agent.auth.service import create_user
+from dyno_agent.auth.roles import Role
 from dyno_agent.cli.runtime import transact
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from dyno_agent.auth.models import User
 
 app = typer.Typer(help="User accounts.", no_args_is_help=True)
 
@@ -30,6 +33,7 @@ def create(
     name: Annotated[str | None, typer.Option(help="Full name.")] = None,
 ) -> None:
     """Create an active user with the given role."""
+    from dyno_agent.auth.service import create_user
 
     async def work(session: AsyncSession) -> User:
         return await create_user(session, email=email, password=password, role=role, full_name=name)

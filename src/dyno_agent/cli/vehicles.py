@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from dyno_agent.auth.actor import Actor
 from dyno_agent.cli.output import JsonFlag, print_json
 from dyno_agent.cli.runtime import transact, transact_as
-from dyno_agent.scheduling import vehicles
-from dyno_agent.scheduling.schemas.vehicles import VehicleRead, VehicleUpdate
-from dyno_agent.scheduling.vocab import normalize_tag
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from dyno_agent.auth.actor import Actor
+    from dyno_agent.scheduling.schemas.vehicles import VehicleRead
 
 app = typer.Typer(help="Test vehicles, identified by their tag.", no_args_is_help=True)
 
@@ -39,6 +40,9 @@ def list_vehicles(
     as_json: JsonFlag = False,
 ) -> None:
     """Vehicles by id: tag (a placeholder shows its key), VIN, drive, class, model year, program."""
+    from dyno_agent.scheduling import vehicles
+    from dyno_agent.scheduling.schemas.vehicles import VehicleRead
+    from dyno_agent.scheduling.vocab import normalize_tag
 
     async def work(session: AsyncSession) -> tuple[list[VehicleRead], int]:
         rows, total = await vehicles.list_vehicles(
@@ -66,6 +70,8 @@ def assign_tag(
     as_json: JsonFlag = False,
 ) -> None:
     """Give a vehicle (a placeholder, say) its tag; it keeps its id, requests and bookings."""
+    from dyno_agent.scheduling import vehicles
+    from dyno_agent.scheduling.schemas.vehicles import VehicleRead, VehicleUpdate
 
     async def work(session: AsyncSession, actor: Actor) -> VehicleRead:
         updated = await vehicles.update_vehicle(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Any
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
@@ -11,14 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dyno_agent.db.base import Base, TimestampMixin
-
-
-class RequestStatus(enum.StrEnum):
-    open = "open"  # waiting for a dyno
-    planned = "planned"  # in a plan under review
-    booked = "booked"  # became `allocation_id`
-    cancelled = "cancelled"
-
+from dyno_agent.requests.status import RequestStatus
 
 # Which status may follow which; mirrored by the trigger `test_requests_check_transition`.
 TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {

@@ -7,7 +7,6 @@ transitions, an audit row for every allocation change) live in PostgreSQL (initi
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Any
 
 from sqlalchemy import (
@@ -29,15 +28,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dyno_agent.db.base import Base, TimestampMixin
-
-
-class AllocationStatus(enum.StrEnum):
-    scheduled = "scheduled"
-    delayed = "delayed"
-    running = "running"
-    completed = "completed"
-    cancelled = "cancelled"
-
+from dyno_agent.scheduling.status import AllocationStatus
 
 # Which status may follow which; mirrored by the trigger `allocations_check_transition`.
 TRANSITIONS: dict[AllocationStatus, frozenset[AllocationStatus]] = {

@@ -1,0 +1,13 @@
+"""The allocation statuses, without the ORM, so the command line can offer them cheaply."""
+
+from __future__ import annotations
+
+import enum
+
+
+class AllocationStatus(enum.StrEnum):
+    scheduled = "scheduled"
+    delayed = "delayed"
+    running = "running"
+    completed = "completed"
+    cancelled = "cancelled"
