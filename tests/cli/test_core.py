@@ -122,7 +122,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict:
         serve_module.uvicorn, "run", lambda app, **kwargs: calls.update(app=app, **kwargs)
     )
     # The process-wide logging set-up of a real server would outlive this test.
-    monkeypatch.setattr(serve_module, "configure_logging", lambda settings: None)
+    monkeypatch.setattr("dyno_agent.observability.logging.configure_logging", lambda settings: None)
     return calls
 
 

@@ -119,7 +119,12 @@ async def test_two_servers_on_one_database_act_as_one(
             for v in compatible_vehicles(fresh_database)
         ]
         assert len(bodies) == VEHICLES
-        sent = [(http, body) for body in bodies for http in (a, b)]
+        # Each server books on its own: one vehicle through each.
+        for http, body in ((a, bodies[0]), (b, bodies[1])):
+            own = await http.post(f"{API}/allocations/auto", json=body, headers=auth)
+            assert own.status_code == 201, own.text
+        # Then the others through both servers at once: each vehicle is booked once.
+        sent = [(http, body) for body in bodies[2:] for http in (a, b)]
         booked = await asyncio.gather(
             *(http.post(f"{API}/allocations/auto", json=body, headers=auth) for http, body in sent)
         )
@@ -127,11 +132,7 @@ async def test_two_servers_on_one_database_act_as_one(
         assert set(statuses) <= {201, 409}, [
             r.text for r in booked if r.status_code not in (201, 409)
         ]
-        by_server = {id(http): 0 for http in (a, b)}
-        for (http, _), response in zip(sent, booked, strict=True):
-            by_server[id(http)] += response.status_code == 201
-        assert all(by_server.values()), f"both servers booked: {by_server}"
-        assert statuses.count(201) <= VEHICLES  # a vehicle is booked once on those days
+        assert statuses.count(201) <= VEHICLES - 2  # a vehicle is booked once on those days
         assert overlaps(fresh_database) == {name: 0 for name in overlaps(fresh_database)}
 
         # The login limit is one count across processes (Redis), not one per worker.

@@ -8,13 +8,14 @@ from typing import Annotated
 import typer
 
 from dyno_agent.cli.runtime import open_configured_database, reported_errors
-from dyno_agent.db import backup as backups
 
 
 def backup(
     file: Annotated[Path, typer.Argument(help="Where to write it (pg_dump custom format).")],
 ) -> None:
     """Back up the database (embedded, or DATABASE_URL) to FILE."""
+    from dyno_agent.db import backup as backups
+
     database = open_configured_database()
     with reported_errors():
         backups.backup(database.url, file)
@@ -28,6 +29,8 @@ def restore(
     ] = False,
 ) -> None:
     """Replace the database's contents with the backup in FILE (stop the servers first)."""
+    from dyno_agent.db import backup as backups
+
     if not yes:
         typer.confirm(f"Replace everything in the database with {file}?", abort=True)
     database = open_configured_database()
