@@ -17,11 +17,15 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
+from dyno_agent.agent.confirm_words import read_answer
 from dyno_agent.agent.offline import planning, replies
 from dyno_agent.agent.offline.answers import answer
 from dyno_agent.agent.offline.calls import names_several, sql_statement, tool_calls
+from dyno_agent.agent.offline.dialogue import dialogue_state, proposal
+from dyno_agent.agent.offline.follow_ups import follow_up
 from dyno_agent.agent.offline.intents import Intent
 from dyno_agent.agent.offline.parse import ParsedRequest, parse_request
+from dyno_agent.agent.offline.restate import restatement
 from dyno_agent.agent.prompts import AgentPromptContext, parse_context
 
 KEY = "offline"
@@ -138,6 +142,9 @@ def _reply(
     sql = sql_statement(text)
     if sql is not None:
         return _call(messages, "query_database", {"sql": sql}, tools, {})
+    proposed = proposal(messages)
+    if proposed and read_answer(text) is True:  # "yes" to a restated booking
+        return _calls(messages, [(c.name, c.args) for c in proposed], tools, {})
     pending = _pending(messages)
     if pending is None or _standalone(new, text):
         return _act(messages, new, text, context, tools)
@@ -163,9 +170,17 @@ def _without_dates(text: str, p: ParsedRequest) -> str:
     return re.sub(r"\s+", " ", f"{text[:start]} {text[end:]}").strip()
 
 
-def _ask(question: str, pending: str, missing: Sequence[str] = ()) -> AIMessage:
-    """A question; `pending` is the request so far and `missing` what is asked for."""
-    marker = {"pending": pending, "missing": list(missing)}
+def _ask(
+    question: str,
+    pending: str,
+    missing: Sequence[str] = (),
+    proposed: dict[str, Any] | None = None,
+) -> AIMessage:
+    """A question; `pending` is the request so far, `missing` what is asked for and `proposed`
+    the call a "yes" makes."""
+    marker: dict[str, Any] = {"pending": pending, "missing": list(missing)}
+    if proposed is not None:
+        marker["proposal"] = proposed
     return AIMessage(content=question, additional_kwargs={KEY: marker})
 
 
@@ -178,6 +193,12 @@ def _act(
 ) -> AIMessage:
     if p.intent is Intent.DECLINE:
         return AIMessage(content=replies.refusal(context))
+    found = follow_up(dialogue_state(messages), p, text, context.dynos, _standalone(p, text))
+    if found is not None and found.question:
+        return _ask(found.question, text, ())
+    if found is not None and found.calls:
+        return _calls(messages, found.calls, tools, {}, found.note)
+    p = found.request if found is not None and found.request is not None else p
     if p.intent is Intent.HELP:
         return AIMessage(content=replies.help_reply(text, context))
     if p.intent is Intent.UNKNOWN:
@@ -196,6 +217,9 @@ def _act(
     planned = tool_calls(p)
     if not planned:
         return AIMessage(content=replies.unknown_reply(context))
+    restated = restatement(p, planned)
+    if restated is not None:  # a date or duration read from vague words: ask before booking
+        return _ask(restated.question, restated.pending, ("start_date",), restated.proposal)
     hints = {"dyno": p.entities.dyno} if p.intent in _FOCUS_INTENTS and p.entities.dyno else {}
     return _calls(messages, planned, tools, hints)
 
@@ -223,6 +247,7 @@ def _calls(
     planned: Sequence[tuple[str, dict[str, Any]]],
     tools: frozenset[str] | None,
     hints: dict[str, Any],
+    note: str = "",
 ) -> AIMessage:
     """One message with every call, in order (one per vehicle or booking named)."""
     for name, _ in planned:
@@ -235,4 +260,4 @@ def _calls(
         {"name": name, "args": args, "id": ids[i], "type": "tool_call"}
         for i, (name, args) in enumerate(planned)
     ]
-    return AIMessage(content="", tool_calls=calls, additional_kwargs=extra)
+    return AIMessage(content=note, tool_calls=calls, additional_kwargs=extra)
