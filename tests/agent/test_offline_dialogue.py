@@ -10,7 +10,14 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from dyno_agent.agent.offline.dialogue import dialogue_state
-from tests.agent.offline_model_fixtures import SYSTEM, allocation, model, ok, only_call
+from tests.agent.offline_model_fixtures import (
+    SYSTEM,
+    allocation,
+    converse,
+    model,
+    ok,
+    only_call,
+)
 
 
 def exchange(user: str, name: str, args: dict[str, Any], body: dict[str, Any]) -> list[BaseMessage]:
@@ -156,6 +163,17 @@ class TestSameAgain:
         assert name == "find_available_dynos"
         assert (args["start_date"], args["end_date"]) == ("2026-03-25", "2026-03-26")
         assert (args["weight_lbs"], args["drive_type"]) == (5200, "4WD")
+
+    async def test_what_about_another_dyno_asks_the_same_question_of_it(self) -> None:
+        _, again = await converse("when is MPG 24 in maintenance?", "what about MPG 25?")
+        assert only_call(again) == ("maintenance_check", {"dyno": "MPG 25"})
+
+    async def test_only_one_test_type_narrows_the_last_count(self) -> None:
+        _, narrowed = await converse("how many tests completed in february?", "and brake only?")
+        assert only_call(narrowed) == (
+            "completed_tests_count",
+            {"start_date": "2026-02-01", "end_date": "2026-02-28", "test_type": "brake"},
+        )
 
 
 class TestVagueDatesAreRestatedBeforeBooking:

@@ -27,6 +27,7 @@ _READ_ONLY_WINDOW = {
     "find_available_dynos", "get_dyno_schedule", "detect_conflicts", "utilization_report",
     "completed_tests_count", "get_tests_by_status", "my_allocations", "maintenance_check",
 }  # fmt: skip
+_FRAGMENTS = (Intent.GET_DYNO, Intent.CHECK_VEHICLE, Intent.GET_BOOKING)
 _SHORT = 8  # words: longer messages are requests of their own
 
 
@@ -243,7 +244,12 @@ def _repeat(
         return None
     same = bool(ref.SAME.search(text))
     short = len(text.split()) <= _SHORT
-    loose = not standalone or TOOL_OF_INTENT.get(p.intent) == call.name
+    lead = ref.FOLLOW_UP.search(text)  # "what about MPG 25?" asks the last question again
+    loose = (
+        not standalone
+        or TOOL_OF_INTENT.get(p.intent) == call.name
+        or bool(lead and p.intent in _FRAGMENTS)
+    )
     cue = ref.FOLLOW_UP.search(text) or ref.ONLY.search(text) or ref.FOLLOWING_WEEK.search(text)
     if not (same or (short and loose and (cue or p.dates.spans or text.strip().endswith("?")))):
         return None

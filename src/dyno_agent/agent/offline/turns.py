@@ -38,6 +38,11 @@ _EXPLICIT = re.compile(
     re.IGNORECASE,
 )
 _BARE_NUMBER = re.compile(r"^\W*#?\s*(\d{1,9})\W*$")
+# "la 17", "die 5", "number 17": an answer that is a number after an article.
+_ARTICLE_NUMBER = re.compile(
+    r"^\W*(?:the|la|el|le|lo|o|a|die|der|das|number|nr\.?|no\.?|n[ºo°])\s+#?\s*(\d{1,9})\W*$",
+    re.IGNORECASE,
+)
 _BARE_AS = {
     "vehicle": "vehicle {}",
     "allocation_id": "booking {}",
@@ -105,8 +110,8 @@ def _pending(messages: Sequence[BaseMessage]) -> str | None:
     return None
 
 
-def _parse(text: str, context: AgentPromptContext) -> ParsedRequest:
-    return parse_request(text, context.today, context.test_types, context.dynos)
+def _parse(text: str, context: AgentPromptContext, intent: Intent | None = None) -> ParsedRequest:
+    return parse_request(text, context.today, context.test_types, context.dynos, intent)
 
 
 def _standalone(new: ParsedRequest, text: str) -> bool:
@@ -119,12 +124,12 @@ def _standalone(new: ParsedRequest, text: str) -> bool:
 def _fill(pending: str, text: str, context: AgentPromptContext) -> tuple[ParsedRequest, str] | None:
     """The pending request completed by the answer, when the answer supplies something missing."""
     old = _parse(pending, context)
-    number = _BARE_NUMBER.match(text)
+    number = _BARE_NUMBER.match(text) or _ARTICLE_NUMBER.match(text)
     if number and old.missing and old.missing[0] in _BARE_AS:
         text = _BARE_AS[old.missing[0]].format(number.group(1))
     # The answer first as well: "from March 10" must be read before a pending "until March 20".
     for combined in (f"{pending}\n{text}", f"{text}\n{pending}"):
-        filled = _parse(combined, context)
+        filled = _parse(combined, context, old.intent)  # the answer continues that request
         if filled.intent is old.intent and len(filled.missing) < len(old.missing):
             return filled, combined
     return None
