@@ -157,6 +157,10 @@ class TestSameAgain:
             },
         )
 
+    async def test_what_about_another_vehicle_after_a_booking_books_nothing(self) -> None:
+        message = await next_reply(BOOKED, "what about vehicle 9?")
+        assert all(c["name"] != "auto_allocate_vehicle" for c in message.tool_calls)
+
     async def test_the_following_week_repeats_the_query_a_week_later(self) -> None:
         message = await next_reply(FREE, "what about the following week?")
         name, args = only_call(message)
@@ -193,6 +197,12 @@ class TestVagueDatesAreRestatedBeforeBooking:
                 "test_type": "durability",
             },
         )
+
+    async def test_no_to_a_restated_booking_books_nothing_and_asks(self) -> None:
+        request = "book vehicle 5 for brake late april for 2 days"
+        question = await next_reply([], request)
+        answer = await next_reply([HumanMessage(request), question], "no")
+        assert answer.tool_calls == [] and "start date" in str(answer.content)
 
     async def test_a_couple_of_days_is_restated(self) -> None:
         question = await next_reply([], "book vehicle 4 for brake on march 10 for a couple of days")

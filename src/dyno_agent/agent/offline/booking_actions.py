@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from dyno_agent.agent.offline import entities
 from dyno_agent.agent.offline.intents import Intent
 from dyno_agent.agent.offline.offsets import Offset
 from dyno_agent.agent.offline.text import normalize, to_int
@@ -144,7 +145,8 @@ def refine(
     intent: Intent, text: str, found: Entities, has_duration: bool
 ) -> tuple[Intent, Entities]:
     """The intent, corrected where the message names a booking and what to do with it, or names a
-    vehicle and a test type without asking anything; else unchanged."""
+    vehicle and a test type without asking anything; else unchanged. `text` has the entities
+    already read blanked ("TRP #1" is a dyno, not booking 1)."""
     text = normalize(text)
     if (
         intent is Intent.CHECK_VEHICLE
@@ -176,6 +178,8 @@ def refine(
         else:
             return intent, found
     new_intent, status = action
+    if new_intent is intent and status is None and entities.extract_bare_id(text) is not None:
+        return intent, found  # the parser reads "#40 and #41" itself
     ids = found.allocation_ids or (number,)
     found = replace(
         found,

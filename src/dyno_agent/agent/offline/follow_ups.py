@@ -243,6 +243,8 @@ def _repeat(
     if call is None or call.name in ("query_database", "plan_requests", "commit_plan"):
         return None
     same = bool(ref.SAME.search(text))
+    if call.name in BOOKING_TOOLS and not same:
+        return None  # books at once: only "same again" repeats it, never "what about vehicle 9?"
     short = len(text.split()) <= _SHORT
     lead = ref.FOLLOW_UP.search(text)  # "what about MPG 25?" asks the last question again
     loose = (

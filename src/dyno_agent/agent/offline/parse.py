@@ -123,7 +123,7 @@ def parse_request(
     if intent is None:
         intent = classify(text, dyno_names)
         has_duration = find_duration(rest) is not None
-        intent, found = booking_actions.refine(intent, text, found, has_duration)
+        intent, found = booking_actions.refine(intent, rest, found, has_duration)
     if intent in (Intent.PLAN, Intent.COMMIT_PLAN):
         found = replace(
             found,

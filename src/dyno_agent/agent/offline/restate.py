@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dyno_agent.agent.offline.dialogue import BOOKING_TOOLS
 from dyno_agent.agent.offline.intents import Intent
 from dyno_agent.agent.offline.markdown import a_test, text
 from dyno_agent.agent.offline.parse import ParsedRequest
@@ -44,6 +45,8 @@ def restatement(
 ) -> Restatement | None:
     """The question to ask before booking, or None when every date and length was exact."""
     if p.intent is not Intent.BOOK or p.start_date is None:
+        return None
+    if any(name not in BOOKING_TOOLS for name, _ in planned):
         return None
     vague = inferred(p)
     if not vague:

@@ -150,6 +150,8 @@ def _reply(
     proposed = proposal(messages)
     if proposed and read_answer(text) is True:  # "yes" to a restated booking
         return _calls(messages, [(c.name, c.args) for c in proposed], tools, {})
+    if proposed and read_answer(text) is False and (pending := _pending(messages)):
+        return _ask("OK, I won't book it. Which start date and length should I use?", pending)
     pending = _pending(messages)
     if pending is None or _standalone(new, text):
         return _act(messages, new, text, context, tools)
@@ -202,6 +204,9 @@ def _act(
     if found is not None and found.question:
         return _ask(found.question, text, ())
     if found is not None and found.calls:
+        restated = restatement(p, found.calls)
+        if restated is not None:
+            return _ask(restated.question, restated.pending, ("start_date",), restated.proposal)
         return _calls(messages, found.calls, tools, {}, found.note)
     p = found.request if found is not None and found.request is not None else p
     if p.intent is Intent.HELP:
