@@ -142,6 +142,22 @@ class TestChangesToTheBookingJustMade:
         message = await next_reply(BOOKED, "wrong vehicle, it's 44")
         assert calls(message) == [("cancel_allocation", {"allocation_id": 170})]
         assert "vehicle 44" in str(message.content)
+        cancelled = exchange(
+            "wrong vehicle, it's 44",
+            "cancel_allocation",
+            {"allocation_id": 170},
+            ok({"allocation": allocation(170, status="cancelled")}),
+        )
+        rebooked = await next_reply([*BOOKED, *cancelled], "same again for vehicle 44")
+        assert only_call(rebooked) == (
+            "auto_allocate_vehicle",
+            {
+                "vehicle_id": 44,
+                "start_date": "2026-03-10",
+                "days_to_complete": 2,
+                "test_type": "brake",
+            },
+        )
 
 
 class TestSameAgain:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from dyno_agent.agent.confirm_words import read_answer
 from dyno_agent.agent.offline import references as ref
 from dyno_agent.agent.offline.calls import TOOL_OF_INTENT
 from dyno_agent.agent.offline.dialogue import BOOKING_TOOLS, Call, DialogueState, Item
@@ -196,8 +197,6 @@ def _on_dyno(state: DialogueState, p: ParsedRequest, text: str) -> FollowUp | No
 
 def _take_offer(state: DialogueState, p: ParsedRequest, text: str) -> FollowUp | None:
     """ "ok take that" after a refused booking that offered the earliest free start."""
-    from dyno_agent.agent.confirm_words import read_answer
-
     offer, call = state.offer, state.last_booking_call
     if offer is None or call is None or state.last_call != call:
         return None
@@ -255,10 +254,15 @@ def _repeat(
     cue = ref.FOLLOW_UP.search(text) or ref.ONLY.search(text) or ref.FOLLOWING_WEEK.search(text)
     if not (same or (short and loose and (cue or p.dates.spans or text.strip().endswith("?")))):
         return None
+    e = p.entities
+    if (e.vehicle_id is not None or e.vin) and "vehicle_id" not in _fields(call.name):
+        # "same again for vehicle 44" after a cancel: the last call that took a vehicle
+        call = next((c for c in reversed(state.calls) if "vehicle_id" in _fields(c.name)), None)
+        if call is None or (call.name in BOOKING_TOOLS and not same):
+            return None
     fields = _fields(call.name)
     args = dict(call.args)
     changed = False
-    e = p.entities
     if e.vehicle_id is not None or e.vin:
         for key in ("vehicle_id", "vin", "tag"):
             args.pop(key, None)
