@@ -127,6 +127,21 @@ def _optional_window(p: ParsedRequest) -> dict[str, Any]:
     return {key: value for key, value in _window(p).items() if value is not None}
 
 
+def _maintenance(p: ParsedRequest) -> dict[str, Any]:
+    args: dict[str, Any] = {"on_date": _iso(p.start_date)} if p.start_date else {}
+    if p.entities.dyno:  # "when is MPG 24 in maintenance?"
+        args["dyno"] = _dyno(p.entities.dyno)
+    return args
+
+
+def _filtered(p: ParsedRequest) -> dict[str, Any]:
+    """A count's optional window and test type ("how many brake tests completed in February")."""
+    args = _optional_window(p)
+    if p.entities.test_type:
+        args["test_type"] = p.entities.test_type
+    return args
+
+
 def _plan(p: ParsedRequest) -> dict[str, Any]:
     e = p.entities
     args: dict[str, Any] = {}
@@ -156,7 +171,8 @@ def tool_call(p: ParsedRequest) -> tuple[str, dict[str, Any]] | None:
         Intent.GET_BOOKING: lambda: {"allocation_id": e.allocation_id},
         Intent.DYNO_SCHEDULE: lambda: {"dyno": _dyno(e.dyno), **_window(p)},
         Intent.CONFLICTS: lambda: _optional_window(p),
-        Intent.MAINTENANCE: lambda: {"on_date": _iso(p.start_date)} if p.start_date else {},
+        Intent.MAINTENANCE: lambda: _maintenance(p),
+        Intent.COMPLETED_COUNT: lambda: _filtered(p),
         Intent.TESTS_BY_STATUS: lambda: {"status": e.status},
         Intent.UTILIZATION: lambda: _window(p),
         Intent.LIST_DYNOS: lambda: {"include_disabled": True} if e.include_disabled else {},

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from dyno_agent.agent.offline import entities, planning, vocab_match
+from dyno_agent.agent.offline import booking_actions, entities, planning, vocab_match
 from dyno_agent.agent.offline.date_tokens import find_date_tokens
 from dyno_agent.agent.offline.dates import DateSpec, combine
 from dyno_agent.agent.offline.durations import extract_backup, find_duration
@@ -112,10 +112,18 @@ def extract_entities(
 
 
 def parse_request(
-    text: str, today: dt.date, test_types: Sequence[str], dyno_names: Sequence[str]
+    text: str,
+    today: dt.date,
+    test_types: Sequence[str],
+    dyno_names: Sequence[str],
+    intent: Intent | None = None,
 ) -> ParsedRequest:
-    intent = classify(text, dyno_names)
+    """`intent`: the request's intent when known (an answer that continues a pending request)."""
     found, rest = extract_entities(text, test_types, dyno_names)
+    if intent is None:
+        intent = classify(text, dyno_names)
+        has_duration = find_duration(rest) is not None
+        intent, found = booking_actions.refine(intent, rest, found, has_duration)
     if intent in (Intent.PLAN, Intent.COMMIT_PLAN):
         found = replace(
             found,
@@ -131,6 +139,8 @@ def parse_request(
             found = replace(found, allocation_id=bare, allocation_ids=entities.find_bare_ids(rest))
     if intent is Intent.RESCHEDULE:
         offset = find_offset(rest)
+        if offset.span is None:  # other languages and verbs ("bump", "retrasa", "verlängern")
+            offset = booking_actions.find_offset(rest)
         if offset.span is not None:
             found = replace(found, shift_days=offset.shift_days, extend_days=offset.extend_days)
             rest = mask(rest, [offset.span])

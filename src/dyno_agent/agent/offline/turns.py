@@ -17,11 +17,15 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
+from dyno_agent.agent.confirm_words import read_answer
 from dyno_agent.agent.offline import planning, replies
 from dyno_agent.agent.offline.answers import answer
 from dyno_agent.agent.offline.calls import names_several, sql_statement, tool_calls
+from dyno_agent.agent.offline.dialogue import dialogue_state, proposal
+from dyno_agent.agent.offline.follow_ups import follow_up
 from dyno_agent.agent.offline.intents import Intent
 from dyno_agent.agent.offline.parse import ParsedRequest, parse_request
+from dyno_agent.agent.offline.restate import restatement
 from dyno_agent.agent.prompts import AgentPromptContext, parse_context
 
 KEY = "offline"
@@ -34,6 +38,11 @@ _EXPLICIT = re.compile(
     re.IGNORECASE,
 )
 _BARE_NUMBER = re.compile(r"^\W*#?\s*(\d{1,9})\W*$")
+# "la 17", "die 5", "number 17": an answer that is a number after an article.
+_ARTICLE_NUMBER = re.compile(
+    r"^\W*(?:the|la|el|le|lo|o|a|die|der|das|number|nr\.?|no\.?|n[ºo°])\s+#?\s*(\d{1,9})\W*$",
+    re.IGNORECASE,
+)
 _BARE_AS = {
     "vehicle": "vehicle {}",
     "allocation_id": "booking {}",
@@ -101,8 +110,8 @@ def _pending(messages: Sequence[BaseMessage]) -> str | None:
     return None
 
 
-def _parse(text: str, context: AgentPromptContext) -> ParsedRequest:
-    return parse_request(text, context.today, context.test_types, context.dynos)
+def _parse(text: str, context: AgentPromptContext, intent: Intent | None = None) -> ParsedRequest:
+    return parse_request(text, context.today, context.test_types, context.dynos, intent)
 
 
 def _standalone(new: ParsedRequest, text: str) -> bool:
@@ -115,12 +124,12 @@ def _standalone(new: ParsedRequest, text: str) -> bool:
 def _fill(pending: str, text: str, context: AgentPromptContext) -> tuple[ParsedRequest, str] | None:
     """The pending request completed by the answer, when the answer supplies something missing."""
     old = _parse(pending, context)
-    number = _BARE_NUMBER.match(text)
+    number = _BARE_NUMBER.match(text) or _ARTICLE_NUMBER.match(text)
     if number and old.missing and old.missing[0] in _BARE_AS:
         text = _BARE_AS[old.missing[0]].format(number.group(1))
     # The answer first as well: "from March 10" must be read before a pending "until March 20".
     for combined in (f"{pending}\n{text}", f"{text}\n{pending}"):
-        filled = _parse(combined, context)
+        filled = _parse(combined, context, old.intent)  # the answer continues that request
         if filled.intent is old.intent and len(filled.missing) < len(old.missing):
             return filled, combined
     return None
@@ -138,6 +147,11 @@ def _reply(
     sql = sql_statement(text)
     if sql is not None:
         return _call(messages, "query_database", {"sql": sql}, tools, {})
+    proposed = proposal(messages)
+    if proposed and read_answer(text) is True:  # "yes" to a restated booking
+        return _calls(messages, [(c.name, c.args) for c in proposed], tools, {})
+    if proposed and read_answer(text) is False and (pending := _pending(messages)):
+        return _ask("OK, I won't book it. Which start date and length should I use?", pending)
     pending = _pending(messages)
     if pending is None or _standalone(new, text):
         return _act(messages, new, text, context, tools)
@@ -163,9 +177,17 @@ def _without_dates(text: str, p: ParsedRequest) -> str:
     return re.sub(r"\s+", " ", f"{text[:start]} {text[end:]}").strip()
 
 
-def _ask(question: str, pending: str, missing: Sequence[str] = ()) -> AIMessage:
-    """A question; `pending` is the request so far and `missing` what is asked for."""
-    marker = {"pending": pending, "missing": list(missing)}
+def _ask(
+    question: str,
+    pending: str,
+    missing: Sequence[str] = (),
+    proposed: dict[str, Any] | None = None,
+) -> AIMessage:
+    """A question; `pending` is the request so far, `missing` what is asked for and `proposed`
+    the call a "yes" makes."""
+    marker: dict[str, Any] = {"pending": pending, "missing": list(missing)}
+    if proposed is not None:
+        marker["proposal"] = proposed
     return AIMessage(content=question, additional_kwargs={KEY: marker})
 
 
@@ -178,6 +200,15 @@ def _act(
 ) -> AIMessage:
     if p.intent is Intent.DECLINE:
         return AIMessage(content=replies.refusal(context))
+    found = follow_up(dialogue_state(messages), p, text, context.dynos, _standalone(p, text))
+    if found is not None and found.question:
+        return _ask(found.question, text, ())
+    if found is not None and found.calls:
+        restated = restatement(p, found.calls)
+        if restated is not None:
+            return _ask(restated.question, restated.pending, ("start_date",), restated.proposal)
+        return _calls(messages, found.calls, tools, {}, found.note)
+    p = found.request if found is not None and found.request is not None else p
     if p.intent is Intent.HELP:
         return AIMessage(content=replies.help_reply(text, context))
     if p.intent is Intent.UNKNOWN:
@@ -196,6 +227,9 @@ def _act(
     planned = tool_calls(p)
     if not planned:
         return AIMessage(content=replies.unknown_reply(context))
+    restated = restatement(p, planned)
+    if restated is not None:  # a date or duration read from vague words: ask before booking
+        return _ask(restated.question, restated.pending, ("start_date",), restated.proposal)
     hints = {"dyno": p.entities.dyno} if p.intent in _FOCUS_INTENTS and p.entities.dyno else {}
     return _calls(messages, planned, tools, hints)
 
@@ -223,6 +257,7 @@ def _calls(
     planned: Sequence[tuple[str, dict[str, Any]]],
     tools: frozenset[str] | None,
     hints: dict[str, Any],
+    note: str = "",
 ) -> AIMessage:
     """One message with every call, in order (one per vehicle or booking named)."""
     for name, _ in planned:
@@ -235,4 +270,4 @@ def _calls(
         {"name": name, "args": args, "id": ids[i], "type": "tool_call"}
         for i, (name, args) in enumerate(planned)
     ]
-    return AIMessage(content="", tool_calls=calls, additional_kwargs=extra)
+    return AIMessage(content=note, tool_calls=calls, additional_kwargs=extra)
