@@ -1,0 +1,106 @@
+"""Which language a user writes in: English, German, Spanish, Portuguese or French.
+
+A character n-gram classifier (scikit-learn) trained on first use from the committed sentences in
+`data/language_examples.txt`; n-grams keep typos and missing accents recognisable. Ids, dates,
+VINs, dyno names and numbers carry no language and are removed first. A message with nothing left
+but such tokens or a bare "yes"/"ok" has no language of its own (`detect` gives None): the
+conversation's earlier human turns decide, and English when there are none or when unsure.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Literal, cast
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.naive_bayes import MultinomialNB
+from sklearn.pipeline import Pipeline, make_pipeline
+
+Language = Literal["en", "de", "es", "pt", "fr"]
+LANGUAGES: tuple[Language, ...] = ("en", "de", "es", "pt", "fr")
+DEFAULT: Language = "en"
+EXAMPLES = Path(__file__).parent / "data" / "language_examples.txt"
+# Below this probability the message is not clearly in one language: the conversation decides.
+# Another language than English must be clearer (lab words such as "maintenance" are shared).
+MIN_CONFIDENCE = 0.5
+MIN_OTHER_CONFIDENCE = 0.65
+
+# Tokens without a language: ids ("#40", "5"), dates ("2026-03-09", "17.03.", "3/16"), VINs,
+# dyno names ("MPG 3", "VTS #1"), weights and durations in digits ("2000kg", "48h").
+_NEUTRAL = re.compile(
+    r"\b[A-HJ-NPR-Z0-9]{17}\b|"
+    r"\b(?:MPG|VTS|AWD|4WD|2WD|4x4|VIN|ID)\b|"
+    r"#\s*\d+|\d+(?:[./:-]\d+)*[./]?(?:st|nd|rd|th|h|d|kg|lbs?|t)?\b",
+    re.IGNORECASE,
+)
+# Words that answer a question in any of the five languages and so say nothing about which one.
+_ANSWER_WORDS = frozenset(
+    {"yes", "no", "ok", "okay", "yep", "nope", "sure", "ja", "nein", "jo", "si", "sí", "vale",
+     "não", "nao", "sim", "oui", "non", "d'accord", "bitte", "please", "por", "favor", "thx"}
+)  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_MIN_LETTERS = 3
+
+
+def _examples(lines: Iterable[str]) -> tuple[list[str], list[str]]:
+    texts: list[str] = []
+    labels: list[str] = []
+    for line in lines:
+        if not line.strip() or line.startswith("#"):
+            continue
+        label, _, sentence = line.partition("|")
+        texts.append(sentence.strip())
+        labels.append(label.strip())
+    return texts, labels
+
+
+@functools.cache
+def _classifier() -> Pipeline:
+    texts, labels = _examples(EXAMPLES.read_text(encoding="utf-8").splitlines())
+    model = make_pipeline(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), lowercase=True, sublinear_tf=True),
+        MultinomialNB(alpha=0.1),
+    )
+    model.fit([_cleaned(t) for t in texts], labels)
+    return model
+
+
+def _cleaned(text: str) -> str:
+    text = unicodedata.normalize("NFC", text.replace("\u2019", "'"))
+    return " ".join(_NEUTRAL.sub(" ", text).split())
+
+
+def _has_words(cleaned: str) -> bool:
+    words = [w for w in _WORD.findall(cleaned.lower()) if w not in _ANSWER_WORDS]
+    return sum(len(w) for w in words) >= _MIN_LETTERS
+
+
+def scores(text: str) -> dict[str, float]:
+    """The probability of each language (all zero when the message has no words of its own)."""
+    cleaned = _cleaned(text)
+    if not _has_words(cleaned):
+        return dict.fromkeys(LANGUAGES, 0.0)
+    model = _classifier()
+    probabilities = model.predict_proba([cleaned])[0]
+    return {str(label): float(p) for label, p in zip(model.classes_, probabilities, strict=True)}
+
+
+def detect(text: str) -> Language | None:
+    """The message's language, or None when it has none of its own or is not clear."""
+    ranked = scores(text)
+    best = max(ranked, key=lambda language: ranked[language])
+    needed = MIN_CONFIDENCE if best == DEFAULT else MIN_OTHER_CONFIDENCE
+    return cast(Language, best) if ranked[best] >= needed else None
+
+
+def conversation_language(texts: Sequence[str]) -> Language:
+    """The language of the latest message that has one (the user's messages, oldest first)."""
+    for text in reversed(texts):
+        language = detect(text)
+        if language is not None:
+            return language
+    return DEFAULT
