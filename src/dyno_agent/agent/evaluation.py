@@ -51,6 +51,7 @@ from dyno_agent.agent.tools import TOOLS, tool_schemas
 from dyno_agent.config import get_settings
 from dyno_agent.demo.catalog import TEST_TYPES
 from dyno_agent.demo.workbook import DYNO_NAMES
+from dyno_agent.scheduling.models import AllocationStatus
 from dyno_agent.scheduling.vocab import DRIVE_TYPES
 
 DEFAULT_TODAY = dt.date(2026, 3, 2)  # a Monday
@@ -409,7 +410,9 @@ def score(expect: Expectation, message: AIMessage) -> Verdict:
 def reply_language(text: str) -> str:
     """The language of a reply's prose (table rows and code spans hold tool data, not prose)."""
     prose = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("|"))
-    return detect(re.sub(r"`[^`]*`", " ", prose)) or DEFAULT_LANGUAGE
+    statuses = tuple(status.value for status in AllocationStatus)
+    names = (*TEST_TYPES, *DYNO_NAMES, *DRIVE_TYPES, *statuses)  # vocabulary, in no language
+    return detect(re.sub(r"`[^`]*`", " ", prose), names) or DEFAULT_LANGUAGE
 
 
 def _score_text(expect: Expectation, message: AIMessage) -> Verdict:

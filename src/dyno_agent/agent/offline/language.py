@@ -69,8 +69,10 @@ def _classifier() -> Pipeline:
     return model
 
 
-def _cleaned(text: str) -> str:
+def _cleaned(text: str, ignore: Iterable[str] = ()) -> str:
     text = unicodedata.normalize("NFC", text.replace("\u2019", "'"))
+    for name in sorted(ignore, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text, flags=re.IGNORECASE)
     return " ".join(_NEUTRAL.sub(" ", text).split())
 
 
@@ -79,9 +81,10 @@ def _has_words(cleaned: str) -> bool:
     return sum(len(w) for w in words) >= _MIN_LETTERS
 
 
-def scores(text: str) -> dict[str, float]:
-    """The probability of each language (all zero when the message has no words of its own)."""
-    cleaned = _cleaned(text)
+def scores(text: str, ignore: Iterable[str] = ()) -> dict[str, float]:
+    """The probability of each language (all zero when the message has no words of its own);
+    `ignore`: names that belong to no language (test types, dyno names)."""
+    cleaned = _cleaned(text, ignore)
     if not _has_words(cleaned):
         return dict.fromkeys(LANGUAGES, 0.0)
     model = _classifier()
@@ -89,18 +92,19 @@ def scores(text: str) -> dict[str, float]:
     return {str(label): float(p) for label, p in zip(model.classes_, probabilities, strict=True)}
 
 
-def detect(text: str) -> Language | None:
+def detect(text: str, ignore: Iterable[str] = ()) -> Language | None:
     """The message's language, or None when it has none of its own or is not clear."""
-    ranked = scores(text)
+    ranked = scores(text, ignore)
     best = max(ranked, key=lambda language: ranked[language])
     needed = MIN_CONFIDENCE if best == DEFAULT else MIN_OTHER_CONFIDENCE
     return cast(Language, best) if ranked[best] >= needed else None
 
 
-def conversation_language(texts: Sequence[str]) -> Language:
+def conversation_language(texts: Sequence[str], ignore: Iterable[str] = ()) -> Language:
     """The language of the latest message that has one (the user's messages, oldest first)."""
+    names = tuple(ignore)
     for text in reversed(texts):
-        language = detect(text)
+        language = detect(text, names)
         if language is not None:
             return language
     return DEFAULT
