@@ -44,3 +44,20 @@ def test_the_latest_message_with_a_language_wins_and_english_is_the_default():
     assert conversation_language(["Storniere meine Buchung", "sorry, cancel booking 17"]) == "en"
     assert conversation_language(["#40", "yes"]) == "en"
     assert conversation_language([]) == "en"
+
+
+@pytest.mark.parametrize("message", ["banana", "flibbertigibbet", "blorp fizzle wug"])
+def test_an_unknown_word_or_gibberish_is_no_evidence(message: str):
+    assert detect(message) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [("danke", "de"), ("gracias", "es"), ("obrigado", "pt"), ("merci", "fr"), ("help", "en")],
+)
+def test_one_known_word_is_enough(message: str, language: str):
+    assert detect(message) == language
+
+
+def test_vocabulary_names_are_ignored():
+    assert detect("emissions MPG 3 brake", ignore=("emissions", "brake")) is None

@@ -27,7 +27,7 @@ EXAMPLES = Path(__file__).parent / "data" / "language_examples.txt"
 # Below this probability the message is not clearly in one language: the conversation decides.
 # Another language than English must be clearer (lab words such as "maintenance" are shared).
 MIN_CONFIDENCE = 0.5
-MIN_OTHER_CONFIDENCE = 0.65
+MIN_OTHER_CONFIDENCE = 0.6
 
 # Tokens without a language: ids ("#40", "5"), dates ("2026-03-09", "17.03.", "3/16"), VINs,
 # dyno names ("MPG 3", "VTS #1"), weights and durations in digits ("2000kg", "48h").
@@ -42,6 +42,8 @@ _ANSWER_WORDS = frozenset(
     {"yes", "no", "ok", "okay", "yep", "nope", "sure", "ja", "nein", "jo", "si", "sí", "vale",
      "não", "nao", "sim", "oui", "non", "d'accord", "bitte", "please", "por", "favor", "thx"}
 )  # fmt: skip
+# Punctuation says little and short messages are mostly punctuation ("¿" and "¡" are kept).
+_PUNCTUATION = re.compile(r"[^\w\s'¿¡-]")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _MIN_LETTERS = 3
 
@@ -59,8 +61,22 @@ def _examples(lines: Iterable[str]) -> tuple[list[str], list[str]]:
 
 
 @functools.cache
+def _training() -> tuple[list[str], list[str]]:
+    return _examples(EXAMPLES.read_text(encoding="utf-8").splitlines())
+
+
+@functools.cache
+def _vocabulary() -> dict[str, frozenset[str]]:
+    """The words of each language's example sentences."""
+    words: dict[str, set[str]] = {language: set() for language in LANGUAGES}
+    for sentence, label in zip(*_training(), strict=True):
+        words[label].update(_WORD.findall(sentence.lower()))
+    return {language: frozenset(found) for language, found in words.items()}
+
+
+@functools.cache
 def _classifier() -> Pipeline:
-    texts, labels = _examples(EXAMPLES.read_text(encoding="utf-8").splitlines())
+    texts, labels = _training()
     model = make_pipeline(
         TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), lowercase=True, sublinear_tf=True),
         MultinomialNB(alpha=0.1),
@@ -73,7 +89,7 @@ def _cleaned(text: str, ignore: Iterable[str] = ()) -> str:
     text = unicodedata.normalize("NFC", text.replace("\u2019", "'"))
     for name in sorted(ignore, key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text, flags=re.IGNORECASE)
-    return " ".join(_NEUTRAL.sub(" ", text).split())
+    return " ".join(_PUNCTUATION.sub(" ", _NEUTRAL.sub(" ", text)).split())
 
 
 def _has_words(cleaned: str) -> bool:
@@ -97,7 +113,12 @@ def detect(text: str, ignore: Iterable[str] = ()) -> Language | None:
     ranked = scores(text, ignore)
     best = max(ranked, key=lambda language: ranked[language])
     needed = MIN_CONFIDENCE if best == DEFAULT else MIN_OTHER_CONFIDENCE
-    return cast(Language, best) if ranked[best] >= needed else None
+    if ranked[best] < needed:
+        return None
+    words = _WORD.findall(_cleaned(text, ignore).lower())
+    if len(words) == 1 and words[0] not in _vocabulary()[best]:
+        return None  # one word the examples never use ("banana", a name): no evidence
+    return cast(Language, best)
 
 
 def conversation_language(texts: Sequence[str], ignore: Iterable[str] = ()) -> Language:

@@ -73,11 +73,12 @@ def respond(messages: Sequence[BaseMessage], tools: frozenset[str] | None) -> AI
     human = [message_text(m) for m in messages if isinstance(m, HumanMessage)]
     context = read_context(messages)
     with speaking(conversation_language(human, (*context.test_types, *context.dynos))):
-        return _respond(messages, tools)
+        return _respond(messages, tools, context)
 
 
-def _respond(messages: Sequence[BaseMessage], tools: frozenset[str] | None) -> AIMessage:
-    context = read_context(messages)
+def _respond(
+    messages: Sequence[BaseMessage], tools: frozenset[str] | None, context: AgentPromptContext
+) -> AIMessage:
     last = messages[-1] if messages else None
     if isinstance(last, ToolMessage):
         return _answer_results(messages, context)
