@@ -47,16 +47,30 @@ def chat(chat_with):  # type: ignore[no-untyped-def]
     return chat_with(OfflineChatModel(), planner_time_limit_s=2.0)
 
 
+_PREVIEW_EN = ("**Plan {}** (a preview: nothing is booked yet)", '"commit plan {}"')
+_PREVIEW_DE = ("**Plan {}** (eine Vorschau: noch ist nichts gebucht)", '"Plan {} übernehmen"')
+
+
 @pytest.mark.parametrize(
-    ("message", "horizon"),
+    ("message", "horizon", "preview"),
     [
-        ("Plan the open forecast for the next quarter", 92),
-        ("plane die offenen Anfragen für das nächste Quartal", 92),
-        ("plan the open requests", None),
+        ("Plan the open forecast for the next quarter", 92, _PREVIEW_EN),
+        (
+            "plane die offenen Anfragen für das nächste Quartal",
+            92,
+            _PREVIEW_DE,
+        ),  # answered in German
+        ("plan the open requests", None, _PREVIEW_EN),
     ],
 )
 async def test_planning_in_chat_previews_and_books_nothing(  # type: ignore[no-untyped-def]
-    chat, lab: Lab, requests: list[int], committed: AsyncEngine, message: str, horizon: int | None
+    chat,
+    lab: Lab,
+    requests: list[int],
+    committed: AsyncEngine,
+    message: str,
+    horizon: int | None,
+    preview: tuple[str, str],
 ):
     _, events = await turn(chat, lab.engineer, message)
     [call] = [e for e in events if e["type"] == "tool_call"]
@@ -66,8 +80,8 @@ async def test_planning_in_chat_previews_and_books_nothing(  # type: ignore[no-u
     assert result["ok"] is True and "2 of 2 request(s) placed" in result["summary"]
     plan_id = await scalar(committed, "SELECT max(id) FROM plans")
     answer = answer_of(events)
-    assert f"**Plan {plan_id}** (a preview: nothing is booked yet)" in answer
-    assert f'"commit plan {plan_id}"' in answer
+    assert preview[0].format(plan_id) in answer
+    assert preview[1].format(plan_id) in answer
     assert "confirm" not in types(events)
     assert await scalar(committed, "SELECT count(*) FROM allocations") == 1  # the lab's own
 

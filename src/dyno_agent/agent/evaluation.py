@@ -11,6 +11,8 @@ model's first response to each turn is scored against the turn's expectation:
   and names every missing field (keywords per field, see `FIELD_WORDS`).
 - `refuse`: no tool call, and the reply declines (see `_DECLINES`).
 - `say: [regex, ...]`: no tool call, and the reply matches every pattern (e.g. a table).
+- `language: de` (with clarify, refuse or say): the reply's prose is in that language (en, de, es,
+  pt, fr), as the offline model's language identifier reads it.
 
 A conversation is scored turn by turn: every turn with an expectation is scored, and the
 model's real reply (with its tool calls answered) stays in the history for the next turn, also
@@ -42,11 +44,14 @@ from langchain_core.messages import (
 )
 from pydantic_core import PydanticUndefined
 
+from dyno_agent.agent.offline.language import DEFAULT as DEFAULT_LANGUAGE
+from dyno_agent.agent.offline.language import detect
 from dyno_agent.agent.prompts import AgentPromptContext, system_text
 from dyno_agent.agent.tools import TOOLS, tool_schemas
 from dyno_agent.config import get_settings
 from dyno_agent.demo.catalog import TEST_TYPES
 from dyno_agent.demo.workbook import DYNO_NAMES
+from dyno_agent.scheduling.models import AllocationStatus
 from dyno_agent.scheduling.vocab import DRIVE_TYPES
 
 DEFAULT_TODAY = dt.date(2026, 3, 2)  # a Monday
@@ -81,19 +86,33 @@ TAG_CATEGORIES = {
     "help": "answer",
 }  # fmt: skip
 
-# What a clarifying question must mention, per missing field.
+# What a clarifying question must mention, per missing field (in the five languages the offline
+# model answers in: English, German, Spanish, Portuguese, French).
 FIELD_WORDS: dict[str, str] = {
-    "vehicle": r"vehicle|\bvin\b|\bcar\b|truck",
-    "test_type": r"test[ -]?type|type of test|kind of test|which test|what test|which kind",
-    "start_date": r"date|when|which day|what day|start",
-    "duration": r"how (?:many|long)|duration|\bdays\b|length",
-    "end_date": r"\bend|until|through|how (?:many|long)|\bdays\b|date",
-    "allocation_id": r"allocation|booking|reservation",
-    "dyno": r"\bdynos?\b",
-    "weight": r"weigh|\blbs?\b|pounds|\bkg\b",
-    "drive_type": r"drive|2wd|awd|4wd",
-    "status": r"status|scheduled|running|completed|delayed|cancel",
-    "plan_id": r"\bplan\b",
+    "vehicle": r"vehicle|\bvin\b|\bcar\b|truck|fahrzeug|ve[hí]?[íi]cul|v[ée]hicule",
+    "test_type": (
+        r"test[ -]?type|type of test|kind of test|which test|what test|which kind|"
+        r"testart|welche[rn]? (?:test|prüfung)|tipo de (?:prueba|teste|ensayo)|"
+        r"qu[ée] prueba|qual teste|type d'essai|quel (?:essai|test)"
+    ),
+    "start_date": (
+        r"date|when|which day|what day|start|datum|wann|beginn|fecha|cu[áa]ndo|empie[zc]|"
+        r"comien[zc]|\bdata\b|quando|come[çc]|quand|commence"
+    ),
+    "duration": (
+        r"how (?:many|long)|duration|\bdays\b|length|wie (?:viele|lange)|\btage\b|dauer|"
+        r"cu[áa]nt[oa]s|d[íi]as|duraci[óo]n|quant[oa]s|dura[çc][ãa]o|combien|jours|dur[ée]e"
+    ),
+    "end_date": (
+        r"\bend|until|through|how (?:many|long)|\bdays\b|date|\bende|\bbis\b|hasta|\bfin\b|"
+        r"at[ée]\b|\bfim\b|jusqu"
+    ),
+    "allocation_id": r"allocation|booking|reservation|buchung|reserva|r[ée]servation",
+    "dyno": r"\bdynos?\b|pr[üu]fst[äa]nd|dinam[óôo]metro|\bbancs?\b",
+    "weight": r"weigh|\blbs?\b|pounds|\bkg\b|gewicht|wiegt|\bpes[ao]\b|poids|p[èe]se",
+    "drive_type": r"drive|2wd|awd|4wd|antrieb|tracci[óo]n|tra[çc][ãa]o|transmission",
+    "status": r"status|scheduled|running|completed|delayed|cancel|estado|statut",
+    "plan_id": r"\bplan[oa]?\b",
 }
 _ASKS = re.compile(
     r"\?|\b(?:please (?:provide|give|tell|specify|share|send|include|let me know)|"
@@ -105,9 +124,15 @@ _DECLINES = re.compile(
     r"not (?:allowed|permitted|possible|supported)|"
     r"(?:only|just) (?:help|handle|assist|work|do|answer|book|schedule|manage)|"
     r"outside (?:of )?(?:my|the|what)|not (?:something|what|a task) i|isn't something|"
-    r"don't (?:do|have access|support|share)|one (?:booking|allocation) at a time)",
+    r"don't (?:do|have access|support|share)|one (?:booking|allocation) at a time)|"
+    # German, Spanish, Portuguese, French
+    r"\b(?:kann (?:ich )?(?:dabei )?nicht|nicht (?:möglich|erlaubt)|helfe (?:nur|ausschließlich)|"
+    r"no puedo|no (?:es posible|está permitido)|solo (?:ayudo|trabajo|puedo)|"
+    r"n[ãa]o posso|n[ãa]o (?:é possível|é permitido)|s[óo] (?:ajudo|trabalho|posso)|"
+    r"ne (?:peux|puis) pas|pas (?:possible|autorisé)|je n'aide qu|je ne travaille que)",
     re.IGNORECASE,
 )
+LANGUAGES = ("en", "de", "es", "pt", "fr")
 
 
 class EvalFileError(ValueError):
@@ -122,6 +147,7 @@ class Expectation:
     args: dict[str, Any] = field(default_factory=dict)
     fields: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    language: str | None = None  # the text reply's language (clarify, refuse and say only)
 
 
 @dataclass(frozen=True)
@@ -267,6 +293,16 @@ def _turn(item: Any, *, scored: bool = True) -> Turn:
 
 
 def _expectation(raw: Any) -> Expectation:
+    if isinstance(raw, dict) and "language" in raw:
+        raw = dict(raw)
+        language = raw.pop("language")
+        if language not in LANGUAGES:
+            raise EvalFileError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+        if "tool" in raw:
+            raise EvalFileError(
+                "`language` checks a text reply: use it with clarify, refuse or say"
+            )
+        return replace(_expectation(raw), language=language)
     if raw == "refuse" or raw == {"refuse": True}:
         return Expectation("refuse")
     if not isinstance(raw, dict):
@@ -359,6 +395,27 @@ def reply_text(message: AIMessage) -> str:
 
 def score(expect: Expectation, message: AIMessage) -> Verdict:
     """Does the model's response meet the expectation? The reason says why not."""
+    verdict = _score_text(expect, message)
+    if not verdict.ok or expect.language is None or expect.kind == "tool":
+        return verdict
+    text = reply_text(message)
+    language = reply_language(text)
+    if language != expect.language:
+        return Verdict(
+            False, f"the reply is in {language}, expected {expect.language}: {_snippet(text)}"
+        )
+    return verdict
+
+
+def reply_language(text: str) -> str:
+    """The language of a reply's prose (table rows and code spans hold tool data, not prose)."""
+    prose = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("|"))
+    statuses = tuple(status.value for status in AllocationStatus)
+    names = (*TEST_TYPES, *DYNO_NAMES, *DRIVE_TYPES, *statuses)  # vocabulary, in no language
+    return detect(re.sub(r"`[^`]*`", " ", prose), names) or DEFAULT_LANGUAGE
+
+
+def _score_text(expect: Expectation, message: AIMessage) -> Verdict:
     calls = list(message.tool_calls)
     text = reply_text(message)
     if getattr(message, "invalid_tool_calls", None):

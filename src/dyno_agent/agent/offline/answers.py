@@ -6,23 +6,25 @@ program such as `<script>` or a note with `|` and newlines cannot become HTML or
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
 
-from dyno_agent.agent.offline.failures import STATUS_WORDS, blocked_answer, error_answer
-from dyno_agent.agent.offline.markdown import a_test, cell, percent, plural, table, text
+from dyno_agent.agent.offline.failures import blocked_answer, error_answer, status_word
+from dyno_agent.agent.offline.markdown import cell, percent, table, text
+from dyno_agent.agent.offline.messages import count, current, say, test_phrase, words
 from dyno_agent.agent.prompts import AgentPromptContext
 
 Data = dict[str, Any]
 Args = dict[str, Any]
-_ALLOCATION_HEADERS = ("Booking", "Vehicle", "Test", "Dyno", "Start", "End", "Days", "Status")
 
 
 def _dyno_name(dyno: Any) -> str:
     if isinstance(dyno, dict):
         return text(dyno.get("name"))
-    return text(dyno) if dyno else "no dyno"
+    return text(dyno) if dyno else say("no_dyno")
 
 
 def _allocation_rows(allocations: list[Data]) -> list[list[Any]]:
@@ -42,59 +44,82 @@ def _allocation_rows(allocations: list[Data]) -> list[list[Any]]:
 
 
 def allocations_table(allocations: list[Data]) -> str:
-    return table(_ALLOCATION_HEADERS, _allocation_rows(allocations))
+    return table(words("h.allocations"), _allocation_rows(allocations))
+
+
+def _allocation_fields(a: Data) -> dict[str, str]:
+    vehicle = a.get("vehicle") or {}
+    who = (
+        f"VIN {text(vehicle['vin'])}"
+        if vehicle.get("vin")
+        else say("vehicle_n", id=a.get("vehicle_id"))
+    )
+    return {
+        "id": text(a.get("id")),
+        "test": test_phrase(a.get("test_type")),
+        "who": who,
+        "dyno": _dyno_name(a.get("dyno")),
+        "start": text(a.get("start_date")),
+        "end": text(a.get("end_date")),
+        "days": count(int(a.get("days") or 0), "day"),
+        "status": text(a.get("status")),
+    }
 
 
 def describe_allocation(a: Data) -> str:
-    vehicle = a.get("vehicle") or {}
-    who = f"VIN {text(vehicle['vin'])}" if vehicle.get("vin") else f"vehicle {a.get('vehicle_id')}"
-    return (
-        f"booking #{text(a.get('id'))}: {a_test(a.get('test_type'))} for {who} on "
-        f"**{_dyno_name(a.get('dyno'))}**, {text(a.get('start_date'))} to "
-        f"{text(a.get('end_date'))} ({plural(int(a.get('days') or 0), 'day')}, "
-        f"{text(a.get('status'))})"
-    )
+    return say("allocation", **_allocation_fields(a))
+
+
+def _from_to(data: Data) -> str:
+    return say("from_to", start=text(data.get("start_date")), end=text(data.get("end_date")))
 
 
 def _datetime(data: Data, args: Args, hints: Data) -> str:
-    return f"Today is {text(data.get('weekday'))}, {text(data.get('today'))}."
+    weekday = text(data.get("weekday"))  # the tool's, in English
+    with contextlib.suppress(ValueError):
+        if current() != "en":
+            weekday = words("weekdays")[dt.date.fromisoformat(str(data.get("today"))).weekday()]
+    return say("today", weekday=weekday, today=text(data.get("today")))
 
 
 def _availability(data: Data, args: Args, hints: Data) -> str:
-    need = (
-        f"{a_test(data.get('test_type'))} ({text(data.get('drive_type'))}, "
-        f"{text(data.get('weight_class'))})"
+    test = test_phrase(data.get("test_type"))
+    need = say(
+        "need",
+        test=test,
+        drive=text(data.get("drive_type")),
+        weight_class=text(data.get("weight_class")),
     )
-    window = f"{text(data.get('start_date'))} to {text(data.get('end_date'))}"
     free = data.get("free") or []
     if free:
+        lead = "avail.free.one" if len(free) == 1 else "avail.free"
         lines = [
-            f"{plural(len(free), 'dyno')} can take {need} from {window} (best first):",
+            say(lead, dynos=count(len(free), "dyno"), need=need, from_to=_from_to(data)),
             "",
-            table(("Dyno", "Facility"), [(d.get("name"), d.get("facility")) for d in free]),
+            table(words("h.dyno_facility"), [(d.get("name"), d.get("facility")) for d in free]),
             "",
-            f'To book one, say for example "Book vehicle 42 for {a_test(data.get("test_type"))} '
-            f'on {text(data.get("start_date"))} for N days".',
+            say("avail.book_hint", test=test, start=text(data.get("start_date"))),
         ]
         return "\n".join(lines)
     if not data.get("compatible", True):
-        return f"No dyno in the lab can run {need}. {text(data.get('message'))}"
+        return say("avail.incompatible", need=need, message=text(data.get("message")))
     blocked = [
         (_dyno_name(b.get("dyno")), b.get("reason"), b.get("detail"))
         for b in data.get("blocked") or []
     ]
     earliest_dyno = data.get("earliest_dyno") or {}
-    lead = f"No compatible dyno is free for {need} from {window}:"
+    lead = say("no_free", need=need, window=" " + _from_to(data))
     return blocked_answer(lead, blocked, data.get("earliest_start"), earliest_dyno.get("name"))
 
 
 def _booked(data: Data, args: Args, hints: Data) -> str:
     allocation = data.get("allocation") or {}
-    lines = [f"Booked {describe_allocation(allocation).removeprefix('booking ')}."]
+    fields = _allocation_fields(allocation)
+    lines = [say("booked", allocation=say("allocation", **fields), **fields)]
     shift = data.get("shift_days") or 0
     if shift:
-        lines.append(f"That is {plural(int(shift), 'day')} later than requested (backup window).")
-    lines.append(f'To undo it, say "cancel booking {text(allocation.get("id"))}".')
+        lines.append(say("booked.shifted", days=count(int(shift), "day")))
+    lines.append(say("booked.undo", id=text(allocation.get("id"))))
     return " ".join(lines)
 
 
@@ -103,26 +128,32 @@ def _vehicle(data: Data, args: Args, hints: Data) -> str:
     facts = ", ".join(
         text(x) for x in (v.get("program"), v.get("drive_type"), v.get("weight_class")) if x
     )
-    who = f"Vehicle {text(v.get('id'))} (VIN {text(v.get('vin'))}{', ' + facts if facts else ''})"
+    who = say(
+        "vehicle.who",
+        id=text(v.get("id")),
+        vin=text(v.get("vin")),
+        facts=", " + facts if facts else "",
+    )
     allocations = data.get("allocations") or []
     if not allocations:
-        return f"{who} has no bookings."
-    return f"{who} has {plural(len(allocations), 'booking')}:\n\n{allocations_table(allocations)}"
+        return say("vehicle.none", who=who)
+    listing = allocations_table(allocations)
+    return say("vehicle.some", who=who, count=count(len(allocations), "booking"), table=listing)
 
 
 def _range(args: Args) -> str:
     start, end = args.get("start_date"), args.get("end_date")
     if start and end:
-        return f" from {text(start)} to {text(end)}"
+        return " " + say("from_to", start=text(start), end=text(end))
     if start:
-        return f" from {text(start)}"
-    return f" until {text(end)}" if end else ""
+        return " " + say("from", start=text(start))
+    return " " + say("until", end=text(end)) if end else ""
 
 
 def _conflicts(data: Data, args: Args, hints: Data) -> str:
     conflicts = data.get("conflicts") or []
     if not conflicts:
-        return f"No conflicts found{_range(args)}."
+        return say("conflicts.none", range=_range(args))
     rows = [
         (
             c.get("kind"),
@@ -135,8 +166,9 @@ def _conflicts(data: Data, args: Args, hints: Data) -> str:
         )
         for c in conflicts
     ]
-    headers = ("Kind", "Bookings", "Dyno", "VIN", "Start", "End", "Detail")
-    return f"Found {plural(len(conflicts), 'conflict')}{_range(args)}:\n\n{table(headers, rows)}"
+    listing = table(words("h.conflicts"), rows)
+    found = count(len(conflicts), "conflict")
+    return say("conflicts.some", count=found, range=_range(args), table=listing)
 
 
 def _maintenance(data: Data, args: Args, hints: Data) -> str:
@@ -147,28 +179,29 @@ def _maintenance(data: Data, args: Args, hints: Data) -> str:
     focus = hints.get("dyno")
     for d in dynos:
         if focus and str((d.get("dyno") or {}).get("name", "")).lower() == str(focus).lower():
-            state = STATUS_WORDS.get(str(d.get("status")), text(d.get("status")))
+            state = text(status_word(str(d.get("status"))))
             reason = f" ({text(d.get('reason'))})" if d.get("reason") else ""
-            parts.append(f"On {day}, **{_dyno_name(d.get('dyno'))}** is {state}{reason}.")
+            name = _dyno_name(d.get("dyno"))
+            parts.append(say("maint.focus", day=day, dyno=name, state=state, reason=reason))
     if not down:
-        parts.append(f"All {plural(len(dynos), 'dyno')} are available on {day}.")
+        parts.append(say("maint.all", count=count(len(dynos), "dyno"), day=day))
         return " ".join(parts)
     rows = [
         (
             _dyno_name(d.get("dyno")),
-            STATUS_WORDS.get(str(d.get("status")), d.get("status")),
+            status_word(str(d.get("status"))),
             d.get("reason"),
         )
         for d in down
     ]
-    parts.append(f"{len(down)} of {plural(len(dynos), 'dyno')} unavailable on {day}:")
-    listing = table(("Dyno", "Status", "Reason"), rows)
-    return f"{' '.join(parts)}\n\n{listing}\n\nAll other dynos are available."
+    parts.append(say("maint.down", down=len(down), count=count(len(dynos), "dyno"), day=day))
+    listing = table(words("h.maintenance"), rows)
+    return f"{' '.join(parts)}\n\n{listing}\n\n{say('maint.others')}"
 
 
 def _completed(data: Data, args: Args, hints: Data) -> str:
-    count = int(data.get("completed") or 0)
-    return f"{plural(count, 'test has', 'tests have')} been completed."
+    done = int(data.get("completed") or 0)
+    return say("completed.one" if done == 1 else "completed.many", n=done)
 
 
 def _by_status(data: Data, args: Args, hints: Data) -> str:
@@ -176,10 +209,11 @@ def _by_status(data: Data, args: Args, hints: Data) -> str:
     total = int(data.get("total") or 0)
     allocations = data.get("allocations") or []
     if not total:
-        return f"There are no {status} tests."
-    lead = f"{plural(total, status + ' test')}:"
+        return say("by_status.none", status=status)
+    what = say("by_status.one" if total == 1 else "by_status.many", n=total, status=status)
+    lead = say("listed", what=what)
     if len(allocations) < total:
-        lead = f"{plural(total, status + ' test')}; the first {len(allocations)} are listed:"
+        lead = say("first_listed", what=what, shown=len(allocations))
     return f"{lead}\n\n{allocations_table(allocations)}"
 
 
@@ -187,58 +221,52 @@ def _query(data: Data, args: Args, hints: Data) -> str:
     rows = data.get("rows") or []
     total = data.get("total_rows", len(rows))
     if not rows:
-        return "The query returned no rows."
-    lead = f"The query returned {plural(int(total or 0), 'row')}"
+        return say("query.none")
+    lead = say("query.lead", count=count(int(total or 0), "row"))
     if data.get("truncated"):
-        lead += f"; the first {len(rows)} are shown"
+        lead += say("query.truncated", shown=len(rows))
     return f"{lead}:\n\n{table([cell(c) for c in data.get('columns') or []], rows)}"
 
 
-def _changed(verb: str) -> Callable[[Data, Args, Data], str]:
+def _changed(key: str) -> Callable[[Data, Args, Data], str]:
     def answer(data: Data, args: Args, hints: Data) -> str:
-        return f"{verb} {describe_allocation(data.get('allocation') or {})}."
+        return say(key, allocation=describe_allocation(data.get("allocation") or {}))
 
     return answer
 
 
 def _schedule(data: Data, args: Args, hints: Data) -> str:
     name = _dyno_name(data.get("dyno"))
-    window = f"{text(data.get('start_date'))} to {text(data.get('end_date'))}"
     allocations = data.get("allocations") or []
     maintenance = data.get("maintenance") or []
     if not allocations and not maintenance:
-        return f"**{name}** has no bookings and no maintenance from {window}."
-    parts = [f"**{name}** from {window}: {plural(len(allocations), 'booking')}."]
+        return say("schedule.empty", name=name, from_to=_from_to(data))
+    booked = count(len(allocations), "booking")
+    parts = [say("schedule.lead", name=name, from_to=_from_to(data), count=booked)]
     if allocations:
         parts += ["", allocations_table(allocations)]
     if maintenance:
         rows = [(m.get("start_date"), m.get("end_date"), m.get("reason")) for m in maintenance]
-        parts += ["", "Maintenance:", "", table(("Start", "End", "Reason"), rows)]
+        parts += ["", say("schedule.maintenance"), "", table(words("h.maintenance_windows"), rows)]
     return "\n".join(parts)
 
 
 def _utilization(data: Data, args: Args, hints: Data) -> str:
-    window = f"{text(data.get('start_date'))} to {text(data.get('end_date'))}"
     rows = data.get("dynos") or []
-    lead = f"Overall utilisation from {window}: **{percent(data.get('overall'))}**."
+    lead = say("util.overall", from_to=_from_to(data), percent=percent(data.get("overall")))
     focus = str(hints.get("dyno") or "").lower()
     for row in rows:
         if focus and str((row.get("dyno") or {}).get("name", "")).lower() == focus:
-            lead += (
-                f" **{_dyno_name(row.get('dyno'))}**: {percent(row.get('utilization'))} "
-                f"({row.get('booked_days')} of {row.get('available_days')} available days booked)."
+            lead += say(
+                "util.focus",
+                dyno=_dyno_name(row.get("dyno")),
+                percent=percent(row.get("utilization")),
+                booked=row.get("booked_days"),
+                available=row.get("available_days"),
             )
     if not rows:
         return lead
-    headers = (
-        "Dyno",
-        "Facility",
-        "Available days",
-        "Booked days",
-        "Maintenance days",
-        "Bookings",
-        "Utilisation",
-    )
+    headers = words("h.utilization")
     body = [
         (
             (r.get("dyno") or {}).get("name"),
@@ -257,20 +285,23 @@ def _utilization(data: Data, args: Args, hints: Data) -> str:
 def _window_text(d: Data) -> str:
     start, end = d.get("available_from"), d.get("available_to")
     if not start and not end:
-        return "always"
-    return f"{start or 'open'} to {end or 'open'}"
+        return say("window.always")
+    unset = say("window.open")
+    return say("window.range", start=start or unset, end=end or unset)
 
 
 def _dynos(data: Data, args: Args, hints: Data) -> str:
     dynos = data.get("dynos") or []
     if not dynos:
-        return "There are no dynos to list."
-    headers = ("Dyno", "Facility", "Enabled", "Test types", "Drives", "Weight classes", "Bookable")
+        return say("dynos.none")
+    yes, no = words("yes_no")
     rows = [
         (
             d.get("name"),
             d.get("facility"),
-            d.get("enabled"),
+            (yes if d["enabled"] else no)
+            if isinstance(d.get("enabled"), bool)
+            else d.get("enabled"),
             d.get("supported_test_types"),
             d.get("supported_drives"),
             d.get("supported_weight_classes"),
@@ -278,41 +309,54 @@ def _dynos(data: Data, args: Args, hints: Data) -> str:
         )
         for d in dynos
     ]
-    return f"The lab has {plural(len(dynos), 'dyno')}:\n\n{table(headers, rows)}"
+    listing = table(words("h.dynos"), rows)
+    return say("dynos.lead", count=count(len(dynos), "dyno"), table=listing)
 
 
 def _dyno(data: Data, args: Args, hints: Data) -> str:
     d = data.get("dyno") or {}
-    state = "enabled" if d.get("enabled") else "disabled"
-    lead = (
-        f"**{text(d.get('name'))}** ({text(d.get('facility'))}, id {text(d.get('id'))}) is "
-        f"{state}; bookable {text(_window_text(d))}."
+    lead = say(
+        "dyno.lead",
+        name=text(d.get("name")),
+        facility=text(d.get("facility")),
+        id=text(d.get("id")),
+        state=say("dyno.enabled" if d.get("enabled") else "dyno.disabled"),
+        window=text(_window_text(d)),
     )
     if d.get("notes"):
-        lead += f" Notes: {text(d.get('notes'))}"
+        lead += say("dyno.notes", notes=text(d.get("notes")))
     rules = d.get("rules") or []
     if not rules:
-        return f"{lead} It has no test rules yet, so nothing can be booked on it."
+        return say("dyno.no_rules", lead=lead)
     rows = [(r.get("test_type"), r.get("drive_type"), r.get("weight_class")) for r in rules]
-    return f"{lead} It can run:\n\n{table(('Test type', 'Drive', 'Weight class'), rows)}"
+    return say("dyno.rules", lead=lead, table=table(words("h.rules"), rows))
 
 
 def _plan(data: Data, args: Args, hints: Data) -> str:
     s = data.get("summary") or {}
     plan_id = text(data.get("plan_id"))
     lines = [
-        f"**Plan {plan_id}** (a preview: nothing is booked yet) places "
-        f"{text(s.get('placed'))} of {plural(int(s.get('requests') or 0), 'open request')}; "
-        f"{text(s.get('unplaced'))} unplaced. Lateness: "
-        f"{plural(int(s.get('total_lateness_days') or 0), 'day')} in all, "
-        f"{text(s.get('mean_lateness_days'))} on average.",
-        f"Solver: {text(s.get('solver_status'))}, gap {percent(s.get('gap'))}, "
-        f"{text(s.get('solve_seconds'))} s. Utilisation {percent(s.get('utilisation_before'))} "
-        f"→ {percent(s.get('utilisation_after'))} until the horizon "
-        f"({plural(int(data.get('horizon_days') or 0), 'day')}).",
+        say(
+            "plan.lead",
+            plan_id=plan_id,
+            placed=text(s.get("placed")),
+            requests=count(int(s.get("requests") or 0), "open_request"),
+            unplaced=text(s.get("unplaced")),
+            late=count(int(s.get("total_lateness_days") or 0), "day"),
+            mean=text(s.get("mean_lateness_days")),
+        ),
+        say(
+            "plan.solver",
+            status=text(s.get("solver_status")),
+            gap=percent(s.get("gap")),
+            seconds=text(s.get("solve_seconds")),
+            before=percent(s.get("utilisation_before")),
+            after=percent(s.get("utilisation_after")),
+            horizon=count(int(data.get("horizon_days") or 0), "day"),
+        ),
     ]
     if s.get("bottleneck"):
-        lines.append(f"Bottleneck: {text(s['bottleneck'])}.")
+        lines.append(say("plan.bottleneck", name=text(s["bottleneck"])))
     unplaced = data.get("unplaced") or []
     if unplaced:
         rows = [
@@ -323,12 +367,12 @@ def _plan(data: Data, args: Args, hints: Data) -> str:
         more = int(data.get("unplaced_total") or 0) - len(unplaced)
         lines += [
             "",
-            "Unplaced:",
+            say("plan.unplaced"),
             "",
-            table(("Request", "Vehicle", "Test", "Step", "Reason", "Why"), rows),
+            table(words("h.unplaced"), rows),
         ]
         if more > 0:
-            lines.append(f"…and {more} more.")
+            lines.append(say("more", more=more))
     first = data.get("first_assignments") or []
     if first:
         placed = [
@@ -339,27 +383,29 @@ def _plan(data: Data, args: Args, hints: Data) -> str:
         total = int(data.get("assignments_total") or 0)
         lines += [
             "",
-            f"The first {len(first)} of {plural(total, 'assignment')}:",
+            say("plan.first", shown=len(first), count=count(total, "assignment")),
             "",
-            table(("Request", "Vehicle", "Test", "Dyno", "Start", "End", "Days late"), placed),
+            table(words("h.placed"), placed),
         ]
-    lines += ["", f'Say "commit plan {plan_id}" to book it (power users; I will ask first).']
+    lines += ["", say("plan.commit_hint", plan_id=plan_id)]
     return "\n".join(lines)
 
 
 def _committed(data: Data, args: Args, hints: Data) -> str:
     booked = int(data.get("booked") or 0)
-    return f"Committed plan {text(data.get('plan_id'))}: {plural(booked, 'booking')} made."
+    made = count(booked, "booking")
+    return say("plan.committed", plan_id=text(data.get("plan_id")), count=made)
 
 
 def _mine(data: Data, args: Args, hints: Data) -> str:
     total = int(data.get("total") or 0)
     allocations = data.get("allocations") or []
     if not total:
-        return "You have no bookings" + (" in that period." if args else ".")
-    lead = f"You made {plural(total, 'booking')}:"
+        return say("mine.none_period" if args else "mine.none")
+    what = say("mine.lead", count=count(total, "booking"))
+    lead = say("listed", what=what)
     if len(allocations) < total:
-        lead = f"You made {plural(total, 'booking')}; the first {len(allocations)} are listed:"
+        lead = say("first_listed", what=what, shown=len(allocations))
     return f"{lead}\n\n{allocations_table(allocations)}"
 
 
@@ -373,8 +419,8 @@ _SUCCESS: dict[str, Callable[[Data, Args, Data], str]] = {
     "completed_tests_count": _completed,
     "get_tests_by_status": _by_status,
     "query_database": _query,
-    "cancel_allocation": _changed("Cancelled"),
-    "reschedule_allocation": _changed("Moved"),
+    "cancel_allocation": _changed("changed.cancelled"),
+    "reschedule_allocation": _changed("changed.moved"),
     "get_dyno_schedule": _schedule,
     "utilization_report": _utilization,
     "list_dynos": _dynos,
@@ -383,8 +429,10 @@ _SUCCESS: dict[str, Callable[[Data, Args, Data], str]] = {
     "commit_plan": _committed,
     "my_allocations": _mine,
     "book_on_dyno": _booked,
-    "get_allocation": lambda data, args, hints: describe_allocation(data["allocation"]) + ".",
-    "change_allocation_status": _changed("Updated"),
+    "get_allocation": lambda data, args, hints: say(
+        "allocation.shown", allocation=describe_allocation(data["allocation"])
+    ),
+    "change_allocation_status": _changed("changed.updated"),
 }
 
 
@@ -401,15 +449,15 @@ def answer(
     except ValueError:
         body = None
     if not isinstance(body, dict) or "ok" not in body:
-        return f"The `{name}` tool answered: {text(str(content)[:500])}"
+        return say("tool_answered", name=name, content=text(str(content)[:500]))
     if not body["ok"]:
         return error_answer(name, args, body, context)
     raw = body.get("data")
     data: Data = raw if isinstance(raw, dict) else {}
     render = _SUCCESS.get(name)
     if render is None:
-        return text(body.get("summary")) or "Done."
+        return text(body.get("summary")) or say("done")
     try:
         return render(data, args or {}, hints or {})
     except (AttributeError, KeyError, TypeError, ValueError):  # an unexpected shape
-        return text(body.get("summary")) or "Done."
+        return text(body.get("summary")) or say("done")

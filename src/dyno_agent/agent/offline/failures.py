@@ -4,24 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from dyno_agent.agent.offline.markdown import a_test, table, text
+from dyno_agent.agent.offline.markdown import table, text
+from dyno_agent.agent.offline.messages import say, test_phrase, words
 from dyno_agent.agent.prompts import AgentPromptContext
 
-STATUS_WORDS = {
-    "available": "available",
-    "disabled": "disabled",
-    "outside_window": "outside its commissioned window",
-    "maintenance": "in maintenance",
-    "busy": "booked",
-}
-_HINTS = {
-    "vehicle_not_found": 'Check the vehicle id or VIN ("check VIN ..." looks a vehicle up).',
-    "allocation_not_found": (
-        'Check the booking number ("where is vehicle 42 booked?" lists a vehicle\'s bookings).'
-    ),
-    "permission_denied": "Only the booking's owner or a power user can change it.",
-    "plan_committed": 'Ask for a new plan ("plan the open requests") to book what is left.',
-}
+_STATUSES = ("available", "disabled", "outside_window", "maintenance", "busy")
+_HINTS = ("vehicle_not_found", "allocation_not_found", "permission_denied", "plan_committed")
+
+
+def status_word(status: Any) -> Any:
+    """A dyno's state in words ("in maintenance"); an unknown one as it is."""
+    return say(f"status.{status}") if status in _STATUSES else status
 
 
 def _plan_conflicts(message: str, details: dict[str, Any]) -> str:
@@ -33,11 +26,11 @@ def _plan_conflicts(message: str, details: dict[str, Any]) -> str:
     ]  # fmt: skip
     parts = [text(message)]
     if rows:
-        parts += ["", table(("Request", "Dyno", "Start", "End", "Why"), rows)]
+        parts += ["", table(words("h.plan_conflicts"), rows)]
     more = int(details.get("total") or len(rows)) - len(rows)
     if more > 0:
-        parts.append(f"…and {more} more.")
-    parts += ["", 'Make a new plan ("plan the open requests") and commit that one.']
+        parts.append(say("more", more=more))
+    parts += ["", say("plan.conflicts_hint")]
     return "\n".join(parts)
 
 
@@ -45,24 +38,24 @@ def blocked_answer(lead: str, blocked: list[tuple[Any, Any, Any]], earliest: Any
     """Why each compatible dyno is not free, and the earliest free start when there is one."""
     parts = [lead]
     if blocked:
-        rows = [(name, STATUS_WORDS.get(str(why), why), detail) for name, why, detail in blocked]
-        parts += ["", table(("Dyno", "Why not", "Detail"), rows)]
+        rows = [(name, status_word(str(why)), detail) for name, why, detail in blocked]
+        parts += ["", table(words("h.blocked"), rows)]
     if earliest and dyno:
-        parts += ["", f"The earliest free start is **{text(earliest)}** on **{text(dyno)}**."]
+        parts += ["", say("earliest", start=text(earliest), dyno=text(dyno))]
     return "\n".join(parts)
 
 
 def _declined(name: str, args: dict[str, Any]) -> str:
     if args.get("plan_id") is not None:
-        return f"Okay, plan {text(args['plan_id'])} stays a preview; nothing was booked."
+        return say("declined.plan", plan_id=text(args["plan_id"]))
     allocation_id = args.get("allocation_id")
     if allocation_id is not None:
-        return f"Okay, I left booking {text(allocation_id)} unchanged."
-    return "Okay, I didn't do it; nothing was changed."
+        return say("declined.booking", id=text(allocation_id))
+    return say("declined")
 
 
 def _invalid_arguments(name: str, message: str, details: dict[str, Any]) -> str:
-    lines = [f"I couldn't run `{name}`: {text(message)}"]
+    lines = [say("invalid_arguments", name=name, message=text(message))]
     for error in details.get("errors") or []:
         if isinstance(error, dict):
             where = ".".join(str(part) for part in error.get("loc") or ()) or "input"
@@ -74,41 +67,47 @@ def _invalid_arguments(name: str, message: str, details: dict[str, Any]) -> str:
 
 def _rebook_hint(args: dict[str, Any], earliest: Any) -> str:
     vehicle = (
-        f"vehicle {args['vehicle_id']}" if args.get("vehicle_id") else f"VIN {args.get('vin')}"
+        say("vehicle_n", id=args["vehicle_id"])
+        if args.get("vehicle_id")
+        else f"VIN {args.get('vin')}"
     )
     days = args.get("days_to_complete")
-    return (
-        f'To take that slot, say "Book {text(vehicle)} for {a_test(args.get("test_type"))} '
-        f'on {text(earliest)} for {text(days)} days".'
+    return say(
+        "rebook_hint",
+        vehicle=text(vehicle),
+        test=test_phrase(args.get("test_type")),
+        start=text(earliest),
+        days=text(days),
     )
 
 
 def _no_capacity(name: str, args: dict[str, Any], message: str, details: dict[str, Any]) -> str:
     blocked = [b for b in details.get("blocked") or [] if isinstance(b, dict)]
     if not blocked:
-        return f"No dyno is free: {text(message)}"
-    need = a_test(details["test_type"]) if details.get("test_type") else "this test"
+        return say("no_capacity.plain", message=text(message))
+    need = test_phrase(details["test_type"]) if details.get("test_type") else say("this_test")
     window = ""
     if details.get("start_date") and details.get("end_date"):
-        window = f" from {text(details['start_date'])} to {text(details['end_date'])}"
+        start, end = text(details["start_date"]), text(details["end_date"])
+        window = " " + say("from_to", start=start, end=end)
     rows = [(b.get("dyno"), b.get("reason"), b.get("detail")) for b in blocked]
     earliest, earliest_dyno = details.get("earliest_start"), details.get("earliest_dyno")
-    lead = f"No compatible dyno is free for {need}{window}:"
+    lead = say("no_free", need=need, window=window)
     parts = [blocked_answer(lead, rows, earliest, earliest_dyno)]
     if name == "auto_allocate_vehicle" and earliest and earliest_dyno and args.get("test_type"):
         parts.append(_rebook_hint(args, earliest))
     elif name == "auto_allocate_vehicle" and not args.get("backup"):
-        parts.append('Add "with backup" to let me try later start days as well.')
+        parts.append(say("no_capacity.backup"))
     return "\n\n".join(parts)
 
 
 def _not_compatible(message: str, details: dict[str, Any], context: AgentPromptContext) -> str:
     lines = [text(message)]
     if details.get("dyno"):  # one named dyno cannot take it; others may
-        return lines[0] + " Ask which dynos are free to find one that can."
+        return lines[0] + say("incompatible.ask")
     known = details.get("known_test_types") or list(context.test_types)
     if known:
-        lines.append(f"Known test types: {', '.join(text(t) for t in known)}.")
+        lines.append(say("known_types", types=", ".join(text(t) for t in known)))
     return " ".join(lines)
 
 
@@ -131,7 +130,7 @@ def error_answer(
         return _plan_conflicts(message, details)
     if code == "dyno_not_found" and context.dynos:
         names = ", ".join(text(n) for n in context.dynos)
-        return f"{text(message)} Known dynos: {names}."
-    hint = _HINTS.get(code)
-    lead = f"That didn't work: {text(message) or text(code)}"
+        return say("known_dynos", message=text(message), names=names)
+    hint = say(f"hint.{code}") if code in _HINTS else None
+    lead = say("failed", message=text(message) or text(code))
     return f"{lead} {hint}" if hint else lead

@@ -24,6 +24,8 @@ from dyno_agent.agent.offline.calls import names_several, sql_statement, tool_ca
 from dyno_agent.agent.offline.dialogue import dialogue_state, proposal
 from dyno_agent.agent.offline.follow_ups import follow_up
 from dyno_agent.agent.offline.intents import Intent
+from dyno_agent.agent.offline.language import conversation_language
+from dyno_agent.agent.offline.messages import say, speaking
 from dyno_agent.agent.offline.parse import ParsedRequest, parse_request
 from dyno_agent.agent.offline.restate import restatement
 from dyno_agent.agent.prompts import AgentPromptContext, parse_context
@@ -75,8 +77,17 @@ def read_context(messages: Sequence[BaseMessage]) -> AgentPromptContext:
 
 
 def respond(messages: Sequence[BaseMessage], tools: frozenset[str] | None) -> AIMessage:
-    """The next message; `tools` is the set of bound tool names (None: any tool)."""
+    """The next message, in the language of the request; `tools` is the set of bound tool names
+    (None: any tool)."""
+    human = [message_text(m) for m in messages if isinstance(m, HumanMessage)]
     context = read_context(messages)
+    with speaking(conversation_language(human, (*context.test_types, *context.dynos))):
+        return _respond(messages, tools, context)
+
+
+def _respond(
+    messages: Sequence[BaseMessage], tools: frozenset[str] | None, context: AgentPromptContext
+) -> AIMessage:
     last = messages[-1] if messages else None
     if isinstance(last, ToolMessage):
         return _answer_results(messages, context)
@@ -96,7 +107,7 @@ def _answer_results(messages: Sequence[BaseMessage], context: AgentPromptContext
             call = calls.get(message.tool_call_id)
             name, args = (call["name"], call["args"]) if call else (message.name or "tool", {})
             parts.append(answer(name, args, message.content, context, hints))
-    return AIMessage(content="\n\n".join(parts) or "Done.")
+    return AIMessage(content="\n\n".join(parts) or say("done"))
 
 
 def _pending(messages: Sequence[BaseMessage]) -> str | None:
@@ -162,7 +173,7 @@ def _reply(
         return _act(messages, new, text, context, tools)
     old = _parse(pending, context)
     question = replies.clarifying_question(old, context)
-    return _ask(f"Sorry, I didn't catch that. {question}", pending, old.missing)
+    return _ask(replies.didnt_catch(question), pending, old.missing)
 
 
 _CUE_BEFORE = re.compile(r"\b(?:from|starting(?:\s+on)?|on|between|beginning)\s+$", re.IGNORECASE)
