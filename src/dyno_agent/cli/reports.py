@@ -17,13 +17,13 @@ from dyno_agent.cli.output import (
     print_json,
 )
 from dyno_agent.cli.runtime import fail, transact
-from dyno_agent.scheduling import allocations, reports
+from dyno_agent.scheduling import allocations, reports, slip
 from dyno_agent.scheduling.allocations import AllocationFilter
 from dyno_agent.scheduling.availability import find_available_dynos
 from dyno_agent.scheduling.models import AllocationStatus
 from dyno_agent.scheduling.schemas.allocations import AllocationRead
 from dyno_agent.scheduling.schemas.availability import AvailabilityRead
-from dyno_agent.scheduling.schemas.reports import ConflictRead, UtilizationRead
+from dyno_agent.scheduling.schemas.reports import ConflictRead, SlipRead, UtilizationRead
 from dyno_agent.scheduling.vocab import normalize_tag, normalize_vin
 
 
@@ -132,8 +132,36 @@ def utilization(
     typer.echo(f"  overall  {overall:>5}")
 
 
+def slip_report(
+    start: OptionalStart = None, end: EndDate = None, as_json: JsonFlag = False
+) -> None:
+    """Planned versus actual start and end of tests that ran (default: the 28 days to today)."""
+
+    async def work(session: AsyncSession) -> SlipRead:
+        return SlipRead.of(await slip.slip_report(session, start, end))
+
+    result = transact(work)
+    if as_json:
+        print_json(result)
+        return
+    typer.echo(f"Slip {result.start_date} to {result.end_date} (days late; negative is early):")
+    for row in result.tests:
+        dyno = row.dyno.name if row.dyno else "-"
+        end_slip = "running" if row.end_slip_days is None else f"{row.end_slip_days:+d}"
+        typer.echo(
+            f"  #{row.allocation_id:<5} {dyno:<8} {row.test_type:<20} planned {row.start_date} to "
+            f"{row.end_date}, actual {row.actual_start_date} to {row.actual_end_date or '-'}  "
+            f"start {row.start_slip_days:+d}, end {end_slip}"
+        )
+    typer.echo(
+        f"{len(result.tests)} test(s); {result.started_late} started late, "
+        f"{result.finished_late} finished late."
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.command(rich_help_panel="Reports")(availability)
     app.command("allocations", rich_help_panel="Reports")(list_allocations)
     app.command(rich_help_panel="Reports")(conflicts)
     app.command(rich_help_panel="Reports")(utilization)
+    app.command("slip", rich_help_panel="Reports")(slip_report)

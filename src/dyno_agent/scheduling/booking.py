@@ -33,7 +33,7 @@ from dyno_agent.errors import (
     PermissionDenied,
     VehicleBusy,
 )
-from dyno_agent.scheduling import audit, dynos, rules, vehicles
+from dyno_agent.scheduling import audit, clock, dynos, rules, vehicles
 from dyno_agent.scheduling.allocations import get_allocation
 from dyno_agent.scheduling.availability import (
     Need,
@@ -91,6 +91,26 @@ def ensure_transition(allocation: Allocation, new: AllocationStatus) -> None:
             allocation_id=allocation.id,
             status=current.value,
             allowed=allowed,
+        )
+
+
+def ensure_can_happen_on(allocation: Allocation, new: AllocationStatus, day: dt.date) -> None:
+    """A test runs from its start date, never before; it completes no earlier than it started."""
+    if new is AllocationStatus.running and day < allocation.start_date:
+        raise InvalidTransition(
+            f"Allocation {allocation.id} starts on {allocation.start_date}; it can be marked "
+            f"running from that day on, not today ({day}). Move it (reschedule) to start earlier.",
+            allocation_id=allocation.id,
+            start_date=allocation.start_date.isoformat(),
+            can_start_on=allocation.start_date.isoformat(),
+        )
+    started = allocation.actual_start_date
+    if new is AllocationStatus.completed and started is not None and day < started:
+        raise InvalidTransition(
+            f"Allocation {allocation.id} started on {started}; it cannot be completed before "
+            f"that day (today is {day}).",
+            allocation_id=allocation.id,
+            actual_start_date=started.isoformat(),
         )
 
 
@@ -224,8 +244,14 @@ async def change_status(
             f"Allocation {allocation_id} has no dyno yet; place it before starting it.",
             allocation_id=allocation_id,
         )
+    day = clock.today()
+    ensure_can_happen_on(allocation, new, day)
     await audit.stamp(session, actor)
     allocation.status = new.value
+    if new is AllocationStatus.running:
+        allocation.actual_start_date = day
+    elif new is AllocationStatus.completed:
+        allocation.actual_end_date = day
     await session.flush()
     return allocation
 
