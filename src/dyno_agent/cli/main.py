@@ -13,6 +13,7 @@ from dyno_agent.cli import (
     db,
     demo,
     imports,
+    maintenance,
     plans,
     reports,
     requests,
@@ -63,6 +64,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(vehicles.app, name="vehicles")
 app.add_typer(requests.app, name="requests")
 app.add_typer(imports.app, name="import")
+app.add_typer(maintenance.app, name="maintenance")
 booking.register(app)
 reports.register(app)
 agent.register(app)
