@@ -17,7 +17,7 @@ from dyno_agent.cli.output import (
     print_json,
 )
 from dyno_agent.cli.runtime import fail, transact
-from dyno_agent.scheduling import allocations, reports, slip
+from dyno_agent.scheduling import allocations, reports, slip, vehicles
 from dyno_agent.scheduling.allocations import AllocationFilter
 from dyno_agent.scheduling.availability import find_available_dynos
 from dyno_agent.scheduling.models import AllocationStatus
@@ -29,28 +29,44 @@ from dyno_agent.scheduling.vocab import normalize_tag, normalize_vin
 
 def availability(
     test_type: Annotated[str, typer.Option("--test-type", "-t", help="e.g. 'brake'.")],
-    drive_type: Annotated[str, typer.Option("--drive", help="2WD, AWD, 4WD (or a synonym).")],
     start: StartDate,
+    drive_type: Annotated[
+        str | None, typer.Option("--drive", help="2WD, AWD, 4WD (or a synonym).")
+    ] = None,
     end: EndDate = None,
     days: Annotated[int | None, typer.Option(help="Length in days (instead of --end).")] = None,
     weight: Annotated[int | None, typer.Option(help="Weight in lbs.")] = None,
     weight_class: Annotated[str | None, typer.Option(help="<10K or >10K.")] = None,
+    vin: Annotated[
+        str | None, typer.Option(help="For this vehicle (its drive and weight class).")
+    ] = None,
+    tag: Annotated[str | None, typer.Option(help="For the vehicle with this tag.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Free compatible dynos for a window, best first; if none, why and the earliest date."""
+    """Free compatible dynos for a window, best first; if none, why and the earliest date.
+    Give the vehicle (--vin or --tag), or its --drive and --weight or --weight-class."""
     if (end is None) == (days is None):
         fail("give either --end or --days.", code=2)
+    if (vin or tag) and (drive_type or weight is not None or weight_class):
+        fail("give --vin or --tag, or --drive with --weight or --weight-class, not both.", code=2)
+    if not (vin or tag or drive_type):
+        fail("give --vin or --tag, or --drive with --weight or --weight-class.", code=2)
     last = end or start + dt.timedelta(days=(days or 1) - 1)
 
     async def work(session: AsyncSession) -> AvailabilityRead:
+        drive, weight_lbs, klass = drive_type, weight, weight_class
+        if vin or tag:
+            vehicle = await vehicles.resolve_vehicle(session, vin=vin, tag=tag)
+            drive, weight_lbs, klass = vehicle.drive_type, None, vehicle.weight_class
+        assert drive is not None
         result = await find_available_dynos(
             session,
             start_date=start,
             end_date=last,
             test_type=test_type,
-            drive_type=drive_type,
-            weight_lbs=weight,
-            weight_class=weight_class,
+            drive_type=drive,
+            weight_lbs=weight_lbs,
+            weight_class=klass,
         )
         return AvailabilityRead.of(result)
 
