@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dyno_agent.cli.runtime import EXIT_INVALID, fail, parse_date, transact
+from dyno_agent.cli.runtime import EXIT_INVALID, fail, parse_date, transact, use_flags
 from dyno_agent.forecast import writer
 from dyno_agent.forecast.export import Cells, ExportFilter, plan_bookings, schedule_rows
 
@@ -48,6 +48,7 @@ def schedule(
     sheet per facility)."""
     if (xlsx is None) == (csv is None):
         fail("give either --xlsx FILE or --csv FILE.", code=EXIT_INVALID)
+    use_flags({"start_date": "--from", "end_date": "--to"})
 
     async def work(session: AsyncSession) -> list[Cells]:
         planned = await plan_bookings(session, plan) if plan is not None else None

@@ -21,7 +21,7 @@ from dyno_agent.cli import (
     vehicles,
 )
 from dyno_agent.cli import export as export_cli
-from dyno_agent.cli.runtime import act_as, apply_today, parse_date
+from dyno_agent.cli.runtime import act_as, apply_today, parse_date, use_flags
 from dyno_agent.cli.serve import serve
 
 app = typer.Typer(
@@ -55,6 +55,7 @@ def main(
     """Dyno Agent: chassis-dynamometer scheduling for automotive test labs."""
     apply_today(today)
     act_as(as_email)
+    use_flags({})
 
 
 app.command()(serve)

@@ -24,7 +24,8 @@ from dyno_agent.scheduling.models import AllocationStatus
 from dyno_agent.scheduling.schemas.allocations import AllocationRead
 from dyno_agent.scheduling.schemas.availability import AvailabilityRead
 from dyno_agent.scheduling.schemas.reports import ConflictRead, SlipRead, UtilizationRead
-from dyno_agent.scheduling.vocab import normalize_tag, normalize_vin
+from dyno_agent.scheduling.suggestions import unknown_test_type_hint
+from dyno_agent.scheduling.vocab import normalize_tag, normalize_test_type, normalize_vin
 
 
 def availability(
@@ -68,7 +69,15 @@ def availability(
             weight_lbs=weight_lbs,
             weight_class=klass,
         )
-        return AvailabilityRead.of(result)
+        read = AvailabilityRead.of(result)
+        hint = (
+            None
+            if result.compatible
+            else await unknown_test_type_hint(session, normalize_test_type(test_type))
+        )
+        if hint is not None:
+            read.message = f"{read.message} {hint['hint']}"
+        return read
 
     result = transact(work)
     if as_json:

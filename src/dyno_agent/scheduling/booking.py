@@ -33,7 +33,7 @@ from dyno_agent.errors import (
     PermissionDenied,
     VehicleBusy,
 )
-from dyno_agent.scheduling import audit, clock, dynos, rules, vehicles
+from dyno_agent.scheduling import audit, clock, dynos, rules, suggestions, vehicles
 from dyno_agent.scheduling.allocations import get_allocation
 from dyno_agent.scheduling.availability import (
     Need,
@@ -159,7 +159,8 @@ async def auto_allocate(
     )
     if not search.dynos:
         await search.explain(result := search.evaluate(requested))
-        raise NotCompatible(result.explain(), **result.details())
+        refusal = NotCompatible(result.explain(), **result.details())
+        raise await _with_suggestions(session, refusal, need)
     vehicle_bookings = await _vehicle_bookings(session, vehicle.id, search.span)
     vehicle_clash: Allocation | None = None  # the vehicle's own booking in the requested window
     vehicle_free_somewhere = False
@@ -339,13 +340,14 @@ async def ensure_dyno_can_take(
     if not await rules.is_compatible(
         session, dyno.id, need.test_type, need.drive_type, need.weight_class
     ):
-        raise NotCompatible(
+        refusal = NotCompatible(
             f"{dyno.name} cannot run {need.describe()}.",
             dyno=dyno.name,
             test_type=need.test_type,
             drive_type=need.drive_type,
             weight_class=need.weight_class,
         )
+        raise await _with_suggestions(session, refusal, need)
     bookings = (await overlapping_allocations(session, [dyno.id], window, ignore))[dyno.id]
     maintenance = (await overlapping_maintenance(session, [dyno.id], window))[dyno.id]
     blocked = block_reason(dyno, window, bookings, maintenance)
@@ -358,6 +360,19 @@ async def ensure_dyno_can_take(
     if blocked.reason == "maintenance":
         raise MaintenanceConflict(message, **details, maintenance_ids=blocked.maintenance_ids)
     raise DynoUnavailable(message, **details)
+
+
+async def _with_suggestions(
+    session: AsyncSession, error: NotCompatible, need: Need
+) -> NotCompatible:
+    """When no dyno knows the test type at all, say which known ones are closest."""
+    hint = await suggestions.unknown_test_type_hint(session, need.test_type)
+    if hint is None:
+        return error
+    error.message = f"{error.message} {hint['hint']}"
+    error.args = (error.message,)
+    error.details["suggestions"] = hint["suggestions"]
+    return error
 
 
 async def _move_target(

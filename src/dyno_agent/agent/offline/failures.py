@@ -106,6 +106,8 @@ def _not_compatible(message: str, details: dict[str, Any], context: AgentPromptC
     lines = [text(message)]
     if details.get("dyno"):  # one named dyno cannot take it; others may
         return lines[0] + " Ask which dynos are free to find one that can."
+    if details.get("suggestions"):  # the message already says which known types are closest
+        return lines[0]
     known = details.get("known_test_types") or list(context.test_types)
     if known:
         lines.append(f"Known test types: {', '.join(text(t) for t in known)}.")
