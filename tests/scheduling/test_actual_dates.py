@@ -92,3 +92,8 @@ async def test_the_slip_report_compares_planned_and_actual_days(
     assert never_started.id not in rows
     assert (report.started_late, report.finished_late) == (1, 1)
     assert (report.mean_start_slip_days, report.mean_end_slip_days) == (1.0, 1.5)
+
+
+async def test_the_slip_range_runs_28_days_from_a_start_given_alone(session: AsyncSession):
+    report = await slip.slip_report(session, START)
+    assert (report.start_date, report.end_date) == (START, START + dt.timedelta(days=27))

@@ -68,10 +68,11 @@ async def slip_report(
     *,
     dyno_id: int | None = None,
 ) -> SlipReport:
-    """Tests that ran with planned or actual days in the range (default: the 28 days to today),
-    by actual start."""
-    end = end_date or clock.today()
-    start = start_date or end - dt.timedelta(days=DEFAULT_SLIP_DAYS - 1)
+    """Tests that ran with planned or actual days in the range, by actual start. The range
+    defaults to the 28 days to today (28 days from `start_date` when only that is given)."""
+    span = dt.timedelta(days=DEFAULT_SLIP_DAYS - 1)
+    end = end_date or (start_date + span if start_date else clock.today())
+    start = start_date or end - span
     if end < start:
         raise InvalidInput(f"end_date {end} is before start_date {start}.", field="end_date")
     first = func.least(Allocation.start_date, Allocation.actual_start_date)
