@@ -86,7 +86,7 @@ def test_allocate_without_a_vehicle_is_invalid_input(dyno_demo: Dyno):
     result = dyno_demo("allocate", "-t", "brake", "--start", str(LATER), "--days", "2")
 
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: invalid input")
+    assert result.stderr.startswith("error: give --vehicle, --tag or --vin")
 
 
 def test_book_on_a_dyno_that_cannot_run_the_test_says_why(dyno_demo: Dyno):
