@@ -234,6 +234,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 # Rendering ---------------------------------------------------------------------------------------
+_VALUE_ERROR = "Value error, "  # pydantic's prefix for a ValueError raised in a validator
+
+
+def strip_value_error(message: str) -> str:
+    """A validator's message without pydantic's `Value error, ` prefix."""
+    return message.removeprefix(_VALUE_ERROR)
+
+
 def install_handlers(app: FastAPI) -> None:
     """Render every error as `{"error", "message", "details"}`; anything unexpected is a 500."""
     from fastapi.encoders import jsonable_encoder
@@ -266,7 +274,7 @@ def install_handlers(app: FastAPI) -> None:
         errors = [
             {
                 "field": ".".join(str(p) for p in err["loc"] if p != "body"),
-                "message": err["msg"],
+                "message": strip_value_error(err["msg"]),
                 "type": err["type"],
             }
             for err in exc.errors()

@@ -12,6 +12,7 @@ import pytest
 from dyno_agent.agent.offline import parse_request
 from dyno_agent.agent.offline.calls import tool_call
 from dyno_agent.agent.offline.model import OfflineChatModel
+from dyno_agent.scheduling import clock
 from tests.agent.conftest import MONDAY, Lab, collect
 from tests.agent.offline_fixtures import DYNO_NAMES, TEST_TYPES, TODAY
 
@@ -138,7 +139,7 @@ def test_cancelling_my_booking_is_still_a_cancel() -> None:
 
 
 async def test_in_the_graph_a_longer_booking_then_its_start_are_confirmed_applied_and_shown(
-    chat_with: Any, lab: Lab
+    chat_with: Any, lab: Lab, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     chat = chat_with(OfflineChatModel())
     booked = f"Book VIN {lab.vehicle.vin} for a brake test next Monday for 2 days"
@@ -166,6 +167,7 @@ async def test_in_the_graph_a_longer_booking_then_its_start_are_confirmed_applie
     answer = next(e for e in events if e["type"] == "assistant")["content"]
     assert answer.startswith("You made 1 booking:") and str(end) in answer
 
+    monkeypatch.setattr(clock, "today", lambda: MONDAY)  # a test runs from its start date
     started = await chat.prepare_message(
         lab.engineer, f"booking {booking_id} has started", prepared.conversation_id
     )

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from dyno_agent.db.engine import make_session_factory
+from dyno_agent.scheduling import clock
 from dyno_agent.scheduling.models import Allocation
 from tests.agent.conftest import MONDAY, Lab, ScriptedModel, call, collect, scripted, types
 from tests.factories import make_allocation
@@ -226,8 +227,14 @@ class TestRescheduleByOffsetOrLength:
 
 class TestChangeAllocationStatus:
     async def test_approving_marks_it_running_then_completed(
-        self, chat_with, lab: Lab, committed: AsyncEngine, mine: Allocation
+        self,
+        chat_with,
+        lab: Lab,
+        committed: AsyncEngine,
+        mine: Allocation,
+        monkeypatch: pytest.MonkeyPatch,
     ):
+        monkeypatch.setattr(clock, "today", lambda: LATER)  # a test runs from its start date
         for status in ("running", "completed"):
             model = scripted(
                 call("change_allocation_status", {"allocation_id": mine.id, "status": status}),

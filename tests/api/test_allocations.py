@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent.auth.models import Role
+from dyno_agent.scheduling import clock
 from dyno_agent.scheduling.models import Allocation
 from tests.conftest import TODAY
 from tests.factories import auth_header, make_allocation, make_dyno, make_user, make_vehicle
@@ -278,7 +279,9 @@ async def test_users_cancel_their_own_bookings_only(client: httpx.AsyncClient, l
     assert_error(again, 409, "invalid_transition")
 
 
-async def test_power_users_change_anyones_bookings(client: httpx.AsyncClient, lab):
+async def test_power_users_change_anyones_bookings(
+    client: httpx.AsyncClient, lab, monkeypatch: pytest.MonkeyPatch
+):
     allocation_id = await book(client, lab)
     moved = await client.post(
         f"/api/v1/allocations/{allocation_id}/reschedule",
@@ -288,6 +291,7 @@ async def test_power_users_change_anyones_bookings(client: httpx.AsyncClient, la
     assert moved.status_code == 200, moved.text
     assert moved.json()["start_date"] == (TODAY + dt.timedelta(days=20)).isoformat()
     assert moved.json()["days"] == 2
+    monkeypatch.setattr(clock, "today", lambda: TODAY + dt.timedelta(days=20))  # its start day
     running = await client.patch(
         f"/api/v1/allocations/{allocation_id}", headers=lab["manager"], json={"status": "running"}
     )

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
+from dyno_agent.scheduling import clock
 from tests.cli.conftest import Dyno
 from tests.conftest import TODAY
 
@@ -83,7 +86,7 @@ def test_allocate_without_a_vehicle_is_invalid_input(dyno_demo: Dyno):
     result = dyno_demo("allocate", "-t", "brake", "--start", str(LATER), "--days", "2")
 
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: invalid input")
+    assert result.stderr.startswith("error: give --vehicle, --tag or --vin")
 
 
 def test_book_on_a_dyno_that_cannot_run_the_test_says_why(dyno_demo: Dyno):
@@ -96,7 +99,9 @@ def test_book_on_a_dyno_that_cannot_run_the_test_says_why(dyno_demo: Dyno):
     assert "Track cannot run brake" in result.stderr
 
 
-def test_book_reschedule_status_and_cancel_follow_the_lifecycle(dyno_demo: Dyno):
+def test_book_reschedule_status_and_cancel_follow_the_lifecycle(
+    dyno_demo: Dyno, monkeypatch: pytest.MonkeyPatch
+):
     vin = vin_of(dyno_demo, "2WD", "<10K")
     booked = dyno_demo(
         "book", "VTS #1", "--vin", vin, "-t", "brake", "--start", str(LATER), "--days", "2",
@@ -112,7 +117,15 @@ def test_book_reschedule_status_and_cancel_follow_the_lifecycle(dyno_demo: Dyno)
     )
     assert tuple(row[0]) == (LATER + dt.timedelta(days=5), LATER + dt.timedelta(days=6))
 
+    early = dyno_demo("status", allocation_id, "running")
+    assert early.exit_code == 1
+    assert f"starts on {LATER + dt.timedelta(days=5)}" in early.stderr
+    monkeypatch.setattr(clock, "today", lambda: LATER + dt.timedelta(days=6))
     assert dyno_demo("status", allocation_id, "running").exit_code == 0
+    actual = dyno_demo.scalar(
+        "SELECT actual_start_date FROM allocations WHERE id = :i", i=allocation_id
+    )
+    assert actual == LATER + dt.timedelta(days=6)
     backwards = dyno_demo("status", allocation_id, "scheduled")
     assert backwards.exit_code == 1
     assert "cannot become scheduled" in backwards.stderr

@@ -75,5 +75,5 @@ def test_it_needs_exactly_one_file_and_a_writable_place(dyno_demo: Dyno, tmp_pat
     assert (neither.exit_code, both.exit_code) == (2, 2)
     assert "give either --xlsx FILE or --csv FILE" in neither.output
     assert nowhere.exit_code == 1 and "cannot write" in nowhere.output
-    assert backwards.exit_code == 2 and "end_date is before start_date" in backwards.output
+    assert backwards.exit_code == 2 and "--to is before --from" in backwards.output
     assert not (tmp_path / "b.csv").exists()

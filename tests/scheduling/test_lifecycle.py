@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent import errors
 from dyno_agent.auth.models import User
-from dyno_agent.scheduling import booking
+from dyno_agent.scheduling import booking, clock
 from dyno_agent.scheduling.models import Allocation, AllocationEvent, Dyno
 from tests.conftest import TODAY
 from tests.factories import make_allocation, make_dyno, make_maintenance, make_vehicle
@@ -87,9 +87,10 @@ class TestCancel:
 
 class TestStatus:
     async def test_the_lifecycle_runs_scheduled_running_completed(
-        self, session: AsyncSession, engineer: User
+        self, session: AsyncSession, engineer: User, monkeypatch: pytest.MonkeyPatch
     ):
         allocation = await own_booking(session, engineer)
+        monkeypatch.setattr(clock, "today", lambda: MONDAY)  # a test runs from its start date
         actor = actor_of(engineer)
         for status in ("delayed", "scheduled", "running", "completed"):
             await booking.change_status(session, actor, allocation.id, status)

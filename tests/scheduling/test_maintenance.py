@@ -124,14 +124,14 @@ async def test_a_booking_the_check_missed_is_still_refused_with_its_id(
 ):
     """As if the booking committed between the check and the write: the database decides."""
     existing = await make_maintenance(session, dyno, d(1), d(2))
-    real = maintenance._conflicting_allocations
+    real = maintenance.conflicting_allocations
     calls: list[int] = []
 
     async def misses_once(*args):  # type: ignore[no-untyped-def]
         calls.append(1)
         return [] if len(calls) == 1 else await real(*args)
 
-    monkeypatch.setattr(maintenance, "_conflicting_allocations", misses_once)
+    monkeypatch.setattr(maintenance, "conflicting_allocations", misses_once)
     with pytest.raises(MaintenanceConflict) as caught:
         if write == "add":
             await maintenance.add_maintenance(session, dyno.id, window(11, 11))

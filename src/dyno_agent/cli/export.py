@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dyno_agent.cli.runtime import EXIT_INVALID, fail, parse_date, transact
+from dyno_agent.cli.runtime import EXIT_INVALID, fail, parse_date, transact, use_flags
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,6 +53,7 @@ def schedule(
 
     if (xlsx is None) == (csv is None):
         fail("give either --xlsx FILE or --csv FILE.", code=EXIT_INVALID)
+    use_flags({"start_date": "--from", "end_date": "--to"})
 
     async def work(session: AsyncSession) -> list[Cells]:
         planned = await plan_bookings(session, plan) if plan is not None else None

@@ -13,6 +13,7 @@ from dyno_agent.cli import (
     db,
     demo,
     imports,
+    maintenance,
     plans,
     reports,
     requests,
@@ -21,7 +22,7 @@ from dyno_agent.cli import (
 )
 from dyno_agent.cli import backup as backup_cli
 from dyno_agent.cli import export as export_cli
-from dyno_agent.cli.runtime import act_as, apply_today, parse_date
+from dyno_agent.cli.runtime import act_as, apply_today, parse_date, use_flags
 from dyno_agent.cli.serve import serve
 
 app = typer.Typer(
@@ -55,6 +56,7 @@ def main(
     """Dyno Agent: chassis-dynamometer scheduling for automotive test labs."""
     apply_today(today)
     act_as(as_email)
+    use_flags({})
 
 
 app.command()(serve)
@@ -64,6 +66,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(vehicles.app, name="vehicles")
 app.add_typer(requests.app, name="requests")
 app.add_typer(imports.app, name="import")
+app.add_typer(maintenance.app, name="maintenance")
 booking.register(app)
 reports.register(app)
 agent.register(app)

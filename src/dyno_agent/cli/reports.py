@@ -23,38 +23,65 @@ if TYPE_CHECKING:
 
     from dyno_agent.scheduling.schemas.allocations import AllocationRead
     from dyno_agent.scheduling.schemas.availability import AvailabilityRead
-    from dyno_agent.scheduling.schemas.reports import ConflictRead, UtilizationRead
+    from dyno_agent.scheduling.schemas.reports import ConflictRead, SlipRead, UtilizationRead
 
 
 def availability(
     test_type: Annotated[str, typer.Option("--test-type", "-t", help="e.g. 'brake'.")],
-    drive_type: Annotated[str, typer.Option("--drive", help="2WD, AWD, 4WD (or a synonym).")],
     start: StartDate,
+    drive_type: Annotated[
+        str | None, typer.Option("--drive", help="2WD, AWD, 4WD (or a synonym).")
+    ] = None,
     end: EndDate = None,
     days: Annotated[int | None, typer.Option(help="Length in days (instead of --end).")] = None,
     weight: Annotated[int | None, typer.Option(help="Weight in lbs.")] = None,
     weight_class: Annotated[str | None, typer.Option(help="<10K or >10K.")] = None,
+    vin: Annotated[
+        str | None, typer.Option(help="For this vehicle (its drive and weight class).")
+    ] = None,
+    tag: Annotated[str | None, typer.Option(help="For the vehicle with this tag.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Free compatible dynos for a window, best first; if none, why and the earliest date."""
+    """Free compatible dynos for a window, best first; if none, why and the earliest date.
+    Give the vehicle (--vin or --tag), or its --drive and --weight or --weight-class."""
+    from dyno_agent.scheduling import vehicles
     from dyno_agent.scheduling.availability import find_available_dynos
     from dyno_agent.scheduling.schemas.availability import AvailabilityRead
+    from dyno_agent.scheduling.suggestions import unknown_test_type_hint
+    from dyno_agent.scheduling.vocab import normalize_test_type
 
     if (end is None) == (days is None):
         fail("give either --end or --days.", code=2)
+    if (vin or tag) and (drive_type or weight is not None or weight_class):
+        fail("give --vin or --tag, or --drive with --weight or --weight-class, not both.", code=2)
+    if not (vin or tag or drive_type):
+        fail("give --vin or --tag, or --drive with --weight or --weight-class.", code=2)
     last = end or start + dt.timedelta(days=(days or 1) - 1)
 
     async def work(session: AsyncSession) -> AvailabilityRead:
+        drive, weight_lbs, klass = drive_type, weight, weight_class
+        if vin or tag:
+            vehicle = await vehicles.resolve_vehicle(session, vin=vin, tag=tag)
+            drive, weight_lbs, klass = vehicle.drive_type, None, vehicle.weight_class
+        assert drive is not None
         result = await find_available_dynos(
             session,
             start_date=start,
             end_date=last,
             test_type=test_type,
-            drive_type=drive_type,
-            weight_lbs=weight,
-            weight_class=weight_class,
+            drive_type=drive,
+            weight_lbs=weight_lbs,
+            weight_class=klass,
         )
-        return AvailabilityRead.of(result)
+        read = AvailabilityRead.of(result)
+        hint = (
+            None
+            if result.compatible
+            else await unknown_test_type_hint(session, normalize_test_type(test_type))
+        )
+        if hint is not None:
+            read.message = f"{read.message} {hint['hint']}"
+        return read
 
     result = transact(work)
     if as_json:
@@ -142,8 +169,38 @@ def utilization(
     typer.echo(f"  overall  {overall:>5}")
 
 
+def slip_report(
+    start: OptionalStart = None, end: EndDate = None, as_json: JsonFlag = False
+) -> None:
+    """Planned versus actual start and end of tests that ran (default: the 28 days to today)."""
+    from dyno_agent.scheduling import slip
+    from dyno_agent.scheduling.schemas.reports import SlipRead
+
+    async def work(session: AsyncSession) -> SlipRead:
+        return SlipRead.of(await slip.slip_report(session, start, end))
+
+    result = transact(work)
+    if as_json:
+        print_json(result)
+        return
+    typer.echo(f"Slip {result.start_date} to {result.end_date} (days late; negative is early):")
+    for row in result.tests:
+        dyno = row.dyno.name if row.dyno else "-"
+        end_slip = "running" if row.end_slip_days is None else f"{row.end_slip_days:+d}"
+        typer.echo(
+            f"  #{row.allocation_id:<5} {dyno:<8} {row.test_type:<20} planned {row.start_date} to "
+            f"{row.end_date}, actual {row.actual_start_date} to {row.actual_end_date or '-'}  "
+            f"start {row.start_slip_days:+d}, end {end_slip}"
+        )
+    typer.echo(
+        f"{len(result.tests)} test(s); {result.started_late} started late, "
+        f"{result.finished_late} finished late."
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.command(rich_help_panel="Reports")(availability)
     app.command("allocations", rich_help_panel="Reports")(list_allocations)
     app.command(rich_help_panel="Reports")(conflicts)
     app.command(rich_help_panel="Reports")(utilization)
+    app.command("slip", rich_help_panel="Reports")(slip_report)

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import getpass
 import os
+import re
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -144,10 +145,56 @@ def fail(message: str, details: dict[str, Any] | None = None, code: int = EXIT_E
     raise typer.Exit(code)
 
 
+# How the command line names the API's fields in error messages: its flags.
+FLAGS = {
+    "vehicle_id": "--vehicle",
+    "weight_lbs": "--weight",
+    "weight_class": "--weight-class",
+    "drive_type": "--drive",
+    "test_type": "--test-type",
+    "start_date": "--start",
+    "new_start_date": "--start",
+    "end_date": "--end",
+    "days_to_complete": "--days",
+    "max_backup_days": "--max-backup-days",
+    "earliest_start": "--earliest",
+    "desired_start": "--desired",
+    "vin": "--vin",
+    "tag": "--tag",
+}
+_flag_overrides: dict[str, str] = {}  # a command whose flags differ (`--from`/`--to`) sets these
+
+
+def use_flags(overrides: dict[str, str]) -> None:
+    """Name these fields by other flags in this invocation's error messages (replacing any
+    given before)."""
+    _flag_overrides.clear()
+    _flag_overrides.update(overrides)
+
+
+def as_flags(text: str, *, whole: bool = False) -> str:
+    """`weight_lbs must be ...` -> `--weight must be ...`; pydantic's `Value error, ` goes. In
+    running text only field names with an underscore are replaced (`tag` is also a word), and
+    `tag or vin`; with `whole`, the text is one field name."""
+    from dyno_agent.errors import strip_value_error
+
+    names = FLAGS | _flag_overrides
+    if whole:
+        return names.get(text, text)
+    fields = [n for n in names if "_" in n]
+    pattern = r"(?<![\w-])(" + "|".join(map(re.escape, fields)) + r")(?![\w-])"
+    text = re.sub(pattern, lambda m: names[m[1]], strip_value_error(text))
+    return text.replace("tag or vin", f"{names['tag']} or {names['vin']}")
+
+
 def fail_with(error: DomainError) -> NoReturn:
     from dyno_agent.errors import InvalidInput
 
-    fail(error.message, error.details, EXIT_INVALID if isinstance(error, InvalidInput) else 1)
+    details = dict(error.details)
+    if isinstance(details.get("field"), str):
+        details["field"] = as_flags(details["field"], whole=True)
+    code = EXIT_INVALID if isinstance(error, InvalidInput) else EXIT_ERROR
+    fail(as_flags(error.message), details, code)
 
 
 @contextmanager
@@ -157,17 +204,19 @@ def reported_errors() -> Iterator[None]:
     from sqlalchemy.exc import DBAPIError
 
     from dyno_agent.db.errors import sqlstate, translate
-    from dyno_agent.errors import DomainError
+    from dyno_agent.errors import DomainError, strip_value_error
 
     try:
         yield
     except DomainError as exc:
         fail_with(exc)
     except ValidationError as exc:
-        details = {
-            ".".join(str(p) for p in err["loc"]) or "input": err["msg"] for err in exc.errors()
-        }
-        fail("invalid input", details, EXIT_INVALID)
+        problems = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"])
+            text = as_flags(strip_value_error(err["msg"]))
+            problems.append(f"{as_flags(where, whole=True)}: {text}" if where else text)
+        fail("; ".join(problems), code=EXIT_INVALID)
     except DBAPIError as exc:
         domain = translate(exc)
         if domain is not None:

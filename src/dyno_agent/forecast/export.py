@@ -17,10 +17,11 @@ Which cell says what (`request_row`, `allocation_row`):
   `#1`, `Track` -> `Track`) from the booking; an unbooked request has no DYNO.
 - `Estimated Start`: the desired start (of the request; of a booking alone, its start).
   `NEW EST DATE`: the booked start when it differs from Estimated Start (an unbooked request:
-  empty). `ACTUAL START DATE`: the booked start of a running or completed test.
+  empty). `ACTUAL START DATE`: the day a running or completed test was marked running (else its
+  booked start).
   `Projected End Date`: start + days (the sheet's own formula; the booking's last day + 1).
-  `TESTING COMPLETED`: the last day of a completed test. `Days to complete`: the booking's days,
-  else the request's.
+  `TESTING COMPLETED`: the day a completed test was marked completed (else its last booked day).
+  `Days to complete`: the booking's days, else the request's.
 
 The request's original cells (`originals`, column name -> value, dates as ISO text or dates) fill
 the columns the database does not keep, and a database-owned cell keeps its original text when it
@@ -260,8 +261,11 @@ def _put_booking(cells: Cells, allocation: Allocation | PlannedBooking, estimate
         pass  # the actual start says when it began: the original NEW EST DATE stays
     elif cells[c.NEW_EST_DATE] != start:
         cells[c.NEW_EST_DATE] = None if est == start else start
-    cells[c.ACTUAL_START] = start if started else None
-    cells[c.TESTING_COMPLETED] = allocation.end_date if status == COMPLETED else None
+    # The recorded actual days (migration 0011) when known, else the booked ones.
+    actual_start = getattr(allocation, "actual_start_date", None) or start
+    actual_end = getattr(allocation, "actual_end_date", None) or allocation.end_date
+    cells[c.ACTUAL_START] = actual_start if started else None
+    cells[c.TESTING_COMPLETED] = actual_end if status == COMPLETED else None
     if imported_start == start and _same_days(cells, days, start):
         return  # as imported: the sheet's own projected end and days stay
     cells[c.PROJECTED_END] = start + dt.timedelta(days=days)

@@ -38,7 +38,7 @@ from dyno_agent.errors import (
     VehicleBusy,
 )
 from dyno_agent.observability import metrics
-from dyno_agent.scheduling import audit, dynos, rules, vehicles
+from dyno_agent.scheduling import audit, clock, dynos, rules, suggestions, vehicles
 from dyno_agent.scheduling.allocations import get_allocation
 from dyno_agent.scheduling.availability import (
     Need,
@@ -135,6 +135,26 @@ def ensure_transition(allocation: Allocation, new: AllocationStatus) -> None:
         )
 
 
+def ensure_can_happen_on(allocation: Allocation, new: AllocationStatus, day: dt.date) -> None:
+    """A test runs from its start date, never before; it completes no earlier than it started."""
+    if new is AllocationStatus.running and day < allocation.start_date:
+        raise InvalidTransition(
+            f"Allocation {allocation.id} starts on {allocation.start_date}; it can be marked "
+            f"running from that day on, not today ({day}). Move it (reschedule) to start earlier.",
+            allocation_id=allocation.id,
+            start_date=allocation.start_date.isoformat(),
+            can_start_on=allocation.start_date.isoformat(),
+        )
+    started = allocation.actual_start_date
+    if new is AllocationStatus.completed and started is not None and day < started:
+        raise InvalidTransition(
+            f"Allocation {allocation.id} started on {started}; it cannot be completed before "
+            f"that day (today is {day}).",
+            allocation_id=allocation.id,
+            actual_start_date=started.isoformat(),
+        )
+
+
 def ensure_movable(allocation: Allocation) -> None:
     """Only scheduled or delayed bookings can be rescheduled."""
     if allocation.status not in MOVABLE_STATUSES:
@@ -181,7 +201,8 @@ async def auto_allocate(
     )
     if not search.dynos:
         await search.explain(result := search.evaluate(requested))
-        raise NotCompatible(result.explain(), **result.details())
+        refusal = NotCompatible(result.explain(), **result.details())
+        raise await _with_suggestions(session, refusal, need)
     vehicle_bookings = await _vehicle_bookings(session, vehicle.id, search.span)
     vehicle_clash: Allocation | None = None  # the vehicle's own booking in the requested window
     vehicle_free_somewhere = False
@@ -267,8 +288,14 @@ async def change_status(
             f"Allocation {allocation_id} has no dyno yet; place it before starting it.",
             allocation_id=allocation_id,
         )
+    day = clock.today()
+    ensure_can_happen_on(allocation, new, day)
     await audit.stamp(session, actor)
     allocation.status = new.value
+    if new is AllocationStatus.running:
+        allocation.actual_start_date = day
+    elif new is AllocationStatus.completed:
+        allocation.actual_end_date = day
     await session.flush()
     metrics.record_status_change(actor.channel, new)
     return allocation
@@ -359,13 +386,14 @@ async def ensure_dyno_can_take(
     if not await rules.is_compatible(
         session, dyno.id, need.test_type, need.drive_type, need.weight_class
     ):
-        raise NotCompatible(
+        refusal = NotCompatible(
             f"{dyno.name} cannot run {need.describe()}.",
             dyno=dyno.name,
             test_type=need.test_type,
             drive_type=need.drive_type,
             weight_class=need.weight_class,
         )
+        raise await _with_suggestions(session, refusal, need)
     bookings = (await overlapping_allocations(session, [dyno.id], window, ignore))[dyno.id]
     maintenance = (await overlapping_maintenance(session, [dyno.id], window))[dyno.id]
     blocked = block_reason(dyno, window, bookings, maintenance)
@@ -378,6 +406,19 @@ async def ensure_dyno_can_take(
     if blocked.reason == "maintenance":
         raise MaintenanceConflict(message, **details, maintenance_ids=blocked.maintenance_ids)
     raise DynoUnavailable(message, **details)
+
+
+async def _with_suggestions(
+    session: AsyncSession, error: NotCompatible, need: Need
+) -> NotCompatible:
+    """When no dyno knows the test type at all, say which known ones are closest."""
+    hint = await suggestions.unknown_test_type_hint(session, need.test_type)
+    if hint is None:
+        return error
+    error.message = f"{error.message} {hint['hint']}"
+    error.args = (error.message,)
+    error.details["suggestions"] = hint["suggestions"]
+    return error
 
 
 async def _move_target(

@@ -10,6 +10,7 @@ import datetime as dt
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from dyno_agent.db.errors import savepoint
 from dyno_agent.errors import DynoNotFound, MaintenanceConflict, MaintenanceNotFound
@@ -21,11 +22,13 @@ from dyno_agent.scheduling.schemas.maintenance import (
 )
 
 
-async def _conflicting_allocations(
+async def conflicting_allocations(
     session: AsyncSession, dyno_id: int, start: dt.date, end: dt.date
-) -> list[int]:
+) -> list[Allocation]:
+    """The dyno's non-cancelled bookings sharing a day with `start`..`end`, with their vehicle."""
     rows = await session.scalars(
-        select(Allocation.id)
+        select(Allocation)
+        .options(joinedload(Allocation.vehicle))
         .where(
             Allocation.dyno_id == dyno_id,
             Allocation.status != AllocationStatus.cancelled.value,
@@ -37,15 +40,38 @@ async def _conflicting_allocations(
     return list(rows)
 
 
-def _conflict(dyno_id: int, start: dt.date, end: dt.date, ids: list[int]) -> MaintenanceConflict:
-    which = ", ".join(str(i) for i in ids) or "a concurrent booking"
+def booking_text(allocation: Allocation) -> str:
+    """`#12 vehicle 312W028 (brake) 2026-03-10 to 2026-03-12`."""
+    return (
+        f"#{allocation.id} vehicle {allocation.vehicle.label} ({allocation.test_type}) "
+        f"{allocation.start_date} to {allocation.end_date}"
+    )
+
+
+async def _conflict(
+    session: AsyncSession, dyno_id: int, start: dt.date, end: dt.date, bookings: list[Allocation]
+) -> MaintenanceConflict:
+    dyno = await session.get_one(Dyno, dyno_id)
+    which = "; ".join(booking_text(a) for a in bookings) or "a concurrent booking"
     return MaintenanceConflict(
-        f"Dyno {dyno_id} is booked on some days from {start} to {end} (allocations {which}); "
-        "move or cancel them first.",
+        f"{dyno.name} is booked on some days from {start} to {end}: {which}. Move or cancel "
+        "them first, or let them be moved to their best free slots (preview, then apply).",
+        dyno=dyno.name,
         dyno_id=dyno_id,
         start_date=start.isoformat(),
         end_date=end.isoformat(),
-        allocation_ids=ids,
+        allocation_ids=[a.id for a in bookings],
+        bookings=[
+            {
+                "allocation_id": a.id,
+                "vehicle": a.vehicle.label,
+                "test_type": a.test_type,
+                "start_date": a.start_date.isoformat(),
+                "end_date": a.end_date.isoformat(),
+                "status": a.status,
+            }
+            for a in bookings
+        ],
     )
 
 
@@ -54,17 +80,17 @@ async def _write(session: AsyncSession, window: MaintenanceWindow, changes: dict
     dyno_id = window.dyno_id  # read now: a rolled-back savepoint expires the window
     start = changes.get("start_date", window.start_date)
     end = changes.get("end_date", window.end_date)
-    ids = await _conflicting_allocations(session, dyno_id, start, end)
-    if ids:
-        raise _conflict(dyno_id, start, end, ids)
+    bookings = await conflicting_allocations(session, dyno_id, start, end)
+    if bookings:
+        raise await _conflict(session, dyno_id, start, end, bookings)
     try:
         async with savepoint(session):
             for field, value in changes.items():
                 setattr(window, field, value)
             session.add(window)
     except MaintenanceConflict:  # a booking committed since the check above
-        ids = await _conflicting_allocations(session, dyno_id, start, end)
-        raise _conflict(dyno_id, start, end, ids) from None
+        bookings = await conflicting_allocations(session, dyno_id, start, end)
+        raise await _conflict(session, dyno_id, start, end, bookings) from None
 
 
 async def add_maintenance(

@@ -186,6 +186,11 @@ class Allocation(TimestampMixin, Base):
             "dyno_id IS NOT NULL OR status IN ('scheduled', 'delayed', 'cancelled')",
             name="placed_when_started",
         ),
+        CheckConstraint(
+            "actual_end_date IS NULL OR actual_start_date IS NULL"
+            " OR actual_end_date >= actual_start_date",
+            name="actual_date_order",
+        ),
         Index("ix_allocations_dyno_dates", "dyno_id", "start_date", "end_date"),
         Index("ix_allocations_vehicle_id", "vehicle_id"),
         Index("ix_allocations_status", "status"),
@@ -204,6 +209,9 @@ class Allocation(TimestampMixin, Base):
     )
     notes: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The days it was marked running and completed (migration 0011); planned days stay above.
+    actual_start_date: Mapped[dt.date | None] = mapped_column(Date)
+    actual_end_date: Mapped[dt.date | None] = mapped_column(Date)
 
     vehicle: Mapped[Vehicle] = relationship(lazy="raise")
     dyno: Mapped[Dyno | None] = relationship(lazy="raise")

@@ -105,6 +105,8 @@ def _not_compatible(message: str, details: dict[str, Any], context: AgentPromptC
     lines = [text(message)]
     if details.get("dyno"):  # one named dyno cannot take it; others may
         return lines[0] + say("incompatible.ask")
+    if details.get("suggestions"):  # the message already says which known types are closest
+        return lines[0]
     known = details.get("known_test_types") or list(context.test_types)
     if known:
         lines.append(say("known_types", types=", ".join(text(t) for t in known)))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, status
 
-from dyno_agent.deps import CurrentUser, PowerUser, SessionDep
+from dyno_agent.deps import CurrentUser, PowerUser, SessionDep, actor_for
 from dyno_agent.inputs import Day
-from dyno_agent.scheduling import maintenance
+from dyno_agent.scheduling import maintenance, maintenance_moves
 from dyno_agent.scheduling.schemas.maintenance import (
+    BookingMoveRead,
     MaintenanceCreate,
+    MaintenanceMovesRead,
     MaintenanceRead,
     MaintenanceUpdate,
 )
@@ -48,6 +52,32 @@ async def add_maintenance(
     """Block days of a dyno for maintenance; refused if it is booked then (power_user)."""
     window = await maintenance.add_maintenance(session, dyno_id, data)
     return MaintenanceRead.model_validate(window)
+
+
+@router.post("/dynos/{dyno_id}/maintenance/move-conflicting", response_model=MaintenanceMovesRead)
+async def add_maintenance_moving_bookings(
+    dyno_id: int,
+    data: MaintenanceCreate,
+    session: SessionDep,
+    user: PowerUser,
+    mode: Literal["preview", "apply"] = "preview",
+) -> MaintenanceMovesRead:
+    """Block days for maintenance, moving the bookings on them to their best free slots:
+    `mode=preview` (default) says where each would go and writes nothing; `mode=apply` does it
+    all in one step, or nothing if one cannot be moved (power_user)."""
+    result = await maintenance_moves.add_maintenance_moving_bookings(
+        session, actor_for(user), dyno_id, data, apply=mode == "apply"
+    )
+    return MaintenanceMovesRead(
+        dyno_id=result.dyno.id,
+        dyno=result.dyno.name,
+        start_date=result.start_date,
+        end_date=result.end_date,
+        reason=result.reason,
+        applied=result.applied,
+        maintenance=MaintenanceRead.model_validate(result.window) if result.window else None,
+        moves=[BookingMoveRead.model_validate(m) for m in result.moves],
+    )
 
 
 @router.patch("/maintenance/{window_id}", response_model=MaintenanceRead)

@@ -6,12 +6,13 @@ from fastapi import APIRouter
 
 from dyno_agent.deps import CurrentUser, SessionDep
 from dyno_agent.inputs import Day
-from dyno_agent.scheduling import reports
+from dyno_agent.scheduling import reports, slip
 from dyno_agent.scheduling.schemas.allocations import DynoBrief
 from dyno_agent.scheduling.schemas.reports import (
     ConflictRead,
     CountsRead,
     DynoDayStatusRead,
+    SlipRead,
     UtilizationRead,
 )
 
@@ -68,3 +69,16 @@ async def get_utilization(
 ) -> UtilizationRead:
     """Booked days / available days per dyno (default: the 28 days from today)."""
     return UtilizationRead.of(await reports.utilization_report(session, start_date, end_date))
+
+
+@router.get("/reports/slip", response_model=SlipRead)
+async def get_slip(
+    session: SessionDep,
+    _: CurrentUser,
+    start_date: Day | None = None,
+    end_date: Day | None = None,
+    dyno_id: int | None = None,
+) -> SlipRead:
+    """Planned versus actual start and end of tests that ran (default: the 28 days to today)."""
+    report = await slip.slip_report(session, start_date, end_date, dyno_id=dyno_id)
+    return SlipRead.of(report)

@@ -111,6 +111,10 @@ class AllocationRead(BaseModel):
     end_date: dt.date
     days: int
     status: AllocationStatus
+    actual_start_date: dt.date | None = Field(
+        None, description="The day it was marked running (planned days: start_date, end_date)."
+    )
+    actual_end_date: dt.date | None = Field(None, description="The day it was marked completed.")
     created_by: int | None
     created_at: dt.datetime
     updated_at: dt.datetime

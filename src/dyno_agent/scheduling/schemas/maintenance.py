@@ -63,3 +63,33 @@ class MaintenanceRead(BaseModel):
     end_date: dt.date
     reason: str | None
     created_at: dt.datetime
+
+
+class BookingMoveRead(BaseModel):
+    """Where one booking in the way goes: from its dyno and days to its best free slot."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    allocation_id: int
+    vehicle: str = Field(description="The vehicle's tag (or VIN, or placeholder key).")
+    test_type: str
+    from_dyno: str
+    from_start: dt.date
+    from_end: dt.date
+    to_dyno: str
+    to_start: dt.date
+    to_end: dt.date
+
+
+class MaintenanceMovesRead(BaseModel):
+    """A maintenance window with the bookings moved out of its way: previewed (`applied` false,
+    nothing written) or applied (`maintenance` is the window written)."""
+
+    dyno_id: int
+    dyno: str
+    start_date: dt.date
+    end_date: dt.date
+    reason: str | None
+    applied: bool
+    maintenance: MaintenanceRead | None
+    moves: list[BookingMoveRead]
