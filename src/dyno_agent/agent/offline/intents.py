@@ -1,4 +1,4 @@
-"""`classify`: which of the agent's jobs a message asks for, by ordered keyword rules."""
+"""`classify`: which of the agent's jobs a message asks for, by exact rules and a classifier."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import enum
 import re
 from collections.abc import Sequence
 
-from dyno_agent.agent.offline import entities, planning
+from dyno_agent.agent.offline import classifier, entities, planning, safety
 from dyno_agent.agent.offline.date_tokens import find_date_tokens
+from dyno_agent.agent.offline.sql import sql_statement
 from dyno_agent.agent.offline.text import normalize
 from dyno_agent.agent.offline.vocab_match import find_dynos
 
@@ -42,20 +43,6 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-_INJECTION = _rx(
-    r"\b(?:ignore|disregard|forget|override)\b.{0,30}\b(?:instructions?|rules|prompt|guidelines)\b|"
-    r"\bsystem\s+prompt\b|\bjailbreak\b|\bdeveloper\s+mode\b|\byou\s+are\s+now\b|\bpretend\s+(?:to\s+be|you)\b|"
-    r"\bact\s+as\s+(?:an?\s+)?(?!dyno)\w+"
-)
-_DESTRUCTIVE = _rx(
-    r"\b(?:drop|truncate|alter)\s+(?:table|database|schema|view)\b|\bdelete\s+from\b|"
-    r"\binsert\s+into\b|\bupdate\s+\w+\s+set\b|\bgrant\s+(?:all|admin|access|privileges|me)\b|"
-    r"\brm\s+-rf\b|"
-    r"\b(?:delete|remove|cancel|wipe|erase|clear|purge|destroy|nuke|reset)\s+"
-    r"(?:all|every|everything|each|the\s+(?:whole|entire)|the\s+database|the\s+db)\b|"
-    r"\b(?:wipe|erase|purge|destroy|nuke)\b.*\b(?:database|db|bookings|allocations|data|tables?)\b|"
-    r"\bpasswords?\b|\bpassword\s+hash|\bapi\s+keys?\b|\bsecret\s+key\b"
-)
 _OFFTOPIC = _rx(
     r"\b(?:poem|poetry|haiku|limerick|joke|jokes|song|lyrics|recipe|essay|story|novel|weather|"
     r"horoscope|bitcoin|crypto|stock\s+price|football|soccer|basketball|movie|recommend\s+a\s+book|"
@@ -166,12 +153,12 @@ def _mentions_date(text: str) -> bool:
     return bool(find_date_tokens(text, _REFERENCE_DAY))
 
 
-def classify(text: str, dyno_names: Sequence[str] = ()) -> Intent:
+def classify_by_rules(text: str, dyno_names: Sequence[str] = ()) -> Intent:
     """The first matching rule wins; the order encodes which reading is safer when two apply."""
     text = normalize(text).strip()
     if not text:
         return Intent.HELP
-    if _INJECTION.search(text) or _DESTRUCTIVE.search(text) or _OFFTOPIC.search(text):
+    if safety.must_decline(text) or _OFFTOPIC.search(text):
         return Intent.DECLINE
     if _DATETIME.search(text):
         return Intent.DATETIME
@@ -237,3 +224,47 @@ def classify(text: str, dyno_names: Sequence[str] = ()) -> Intent:
     if _GREETING.search(text) or re.search(r"\bhelp\b", text, re.IGNORECASE):
         return Intent.HELP
     return Intent.UNKNOWN
+
+
+# Rules that are exact: anchored phrases and plan words; the classifier does not overrule them.
+_EXACT = {Intent.DATETIME, Intent.HELP, Intent.PLAN, Intent.COMMIT_PLAN}
+# Requests that change data: a decline the classifier finds as likely (or nearly) wins over them.
+_DESTRUCTIVE_INTENTS = {Intent.CANCEL, Intent.RESCHEDULE, Intent.CHANGE_STATUS, Intent.COMMIT_PLAN}
+# Margins of the classifier's linear SVM (above 0: more likely this class than the rest), chosen
+# on the development half of the evaluation set (bench/bench_intents.py).
+CONFIDENT = 0.0  # the classifier overrules the rules from here
+PLAUSIBLE = -0.7  # the classifier's choice when the rules know nothing
+CLEAR_LEAD = 0.3  # ... or when it leads the next class by this much
+DECLINE_NEAR = 0.25  # a decline this close to the first choice of a destructive request wins
+
+
+def combine(by_rules: Intent, guess: classifier.Prediction) -> Intent:
+    """The rules' reading and the classifier's, as one intent; never loses a decline."""
+    chosen = Intent(guess.intent)
+    if by_rules is Intent.DECLINE:
+        return Intent.DECLINE
+    weak_rules = by_rules in _DESTRUCTIVE_INTENTS or by_rules in (Intent.UNKNOWN, Intent.HELP)
+    if chosen is Intent.DECLINE and guess.score >= PLAUSIBLE and weak_rules:
+        return Intent.DECLINE
+    destructive = by_rules in _DESTRUCTIVE_INTENTS or chosen in _DESTRUCTIVE_INTENTS
+    if destructive and chosen is not Intent.DECLINE and guess.score - guess.decline <= DECLINE_NEAR:
+        return Intent.DECLINE  # destructive and ambiguous
+    if by_rules in _EXACT or chosen is Intent.DECLINE:
+        return by_rules
+    if guess.score >= CONFIDENT or guess.score - guess.runner_up >= CLEAR_LEAD:
+        return chosen
+    if by_rules is Intent.UNKNOWN and guess.score >= PLAUSIBLE:
+        return chosen
+    return by_rules
+
+
+def classify(text: str, dyno_names: Sequence[str] = ()) -> Intent:
+    """Exact rules first (a decline, a typed query, the date, help, plans), then the classifier
+    where it is confident, else the rules; a decline from either one is never lost."""
+    text = normalize(text).strip()
+    if not text:
+        return Intent.HELP
+    by_rules = classify_by_rules(text, dyno_names)
+    if sql_statement(text) is not None:
+        return by_rules  # a typed query is exact; the rules still decline a secret in it
+    return combine(by_rules, classifier.predict(text))
