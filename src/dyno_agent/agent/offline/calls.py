@@ -35,6 +35,14 @@ TOOL_OF_INTENT = {
 }
 
 
+def _maintenance(p: ParsedRequest) -> dict[str, Any]:
+    """One day (default today), for one dyno when one is named."""
+    args: dict[str, Any] = {"on_date": _iso(p.start_date)} if p.start_date else {}
+    if p.entities.dyno is not None:
+        args["dyno"] = _dyno(p.entities.dyno)
+    return args
+
+
 def _vehicle(p: ParsedRequest) -> dict[str, Any]:
     e = p.entities
     ref: dict[str, Any] = {}
@@ -132,7 +140,7 @@ def tool_call(p: ParsedRequest) -> tuple[str, dict[str, Any]] | None:
         Intent.GET_BOOKING: lambda: {"allocation_id": e.allocation_id},
         Intent.DYNO_SCHEDULE: lambda: {"dyno": _dyno(e.dyno), **_window(p)},
         Intent.CONFLICTS: lambda: _optional_window(p),
-        Intent.MAINTENANCE: lambda: {"on_date": _iso(p.start_date)} if p.start_date else {},
+        Intent.MAINTENANCE: lambda: _maintenance(p),
         Intent.TESTS_BY_STATUS: lambda: {"status": e.status},
         Intent.UTILIZATION: lambda: _window(p),
         Intent.LIST_DYNOS: lambda: {"include_disabled": True} if e.include_disabled else {},
