@@ -14,7 +14,7 @@ _UNIT = r"(?P<u>days?|weeks?|fortnights?|tage?n?|d[ií]as?|jours?|wochen?|semana
 _DAYS_PER_UNIT = {"day": 1, "week": 7, "fortnight": 14, "tag": 1, "tage": 1, "tagen": 1}
 _DAYS_PER_UNIT |= {"dia": 1, "día": 1, "dias": 1, "días": 1, "jour": 1, "jours": 1}
 _DAYS_PER_UNIT |= {"woche": 7, "wochen": 7, "semana": 7, "semanas": 7, "semaine": 7, "semaines": 7}
-_DAYS = rf"{_AMOUNT}[\s-]*(?:(?:business|working|work|calendar)\s+)?{_UNIT}"
+_DAYS = rf"{_AMOUNT}[\s-]{{0,3}}(?:(?:business|working|work|calendar)\s+)?{_UNIT}"
 # "5d" is five days; only after digits ("and" is not "an" + "d").
 _DURATION = re.compile(
     rf"(?<![\w.,/-]){_DAYS}\b|\b(?P<fortnight>a\s+fortnight)\b|(?<![\w.,/-])(?P<dn>\d{{1,4}})\s?d\b",
