@@ -30,6 +30,7 @@ class Prediction:
     score: float  # the margin of `intent`, the highest
     runner_up: float  # the second highest margin
     decline: float  # the margin of a decline, whatever the first choice
+    familiar: float  # cosine similarity to the closest example, 0-1: low for words never seen
 
 
 def fold(text: str) -> str:
@@ -48,7 +49,8 @@ def load_examples() -> dict[str, list[str]]:
 
 
 @functools.cache
-def _model() -> Any:
+def _model() -> tuple[Any, Any]:
+    """The fitted pipeline and the examples' vectors."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import make_pipeline
     from sklearn.svm import LinearSVC
@@ -63,16 +65,19 @@ def _model() -> Any:
         LinearSVC(C=1.0),
     )
     model.fit(texts, labels)
-    return model
+    return model, model[0].transform(texts)
 
 
 def predict(text: str) -> Prediction:
     """The most likely intent of a message, with its margin, the next one and a decline's."""
-    model = _model()
-    scores = [float(score) for score in model.decision_function([fold(text)])[0]]
+    model, examples = _model()
+    folded = [fold(text)]
+    scores = [float(score) for score in model.decision_function(folded)[0]]
     best: dict[str, float] = {}
     for name, score in zip(model.classes_, scores, strict=True):
         intent = str(name).split("/")[0]  # "destructive_or_offtopic/secrets" is a decline
         best[intent] = max(score, best.get(intent, score))
     ranked = sorted(best, key=lambda name: best[name], reverse=True)
-    return Prediction(ranked[0], best[ranked[0]], best[ranked[1]], best[DECLINE])
+    similarity = examples @ model[0].transform(folded).T  # rows are unit vectors
+    familiar = float(similarity.max()) if similarity.nnz else 0.0
+    return Prediction(ranked[0], best[ranked[0]], best[ranked[1]], best[DECLINE], familiar)

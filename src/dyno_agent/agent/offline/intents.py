@@ -228,13 +228,18 @@ def classify_by_rules(text: str, dyno_names: Sequence[str] = ()) -> Intent:
 
 # Rules that are exact: anchored phrases and plan words; the classifier does not overrule them.
 _EXACT = {Intent.DATETIME, Intent.HELP, Intent.PLAN, Intent.COMMIT_PLAN}
+# A dyno the rules found by name decides between its schedule and its details ("MPG 2", "is MPG 1
+# free on Friday?"); the classifier still tells other questions about it ("in maintenance?").
+_DYNO_READINGS = {Intent.DYNO_SCHEDULE, Intent.GET_DYNO}
+_NEAR_DYNO_READINGS = {*_DYNO_READINGS, Intent.FIND_AVAILABILITY}
 # Requests that change data: a decline the classifier finds as likely (or nearly) wins over them.
 _DESTRUCTIVE_INTENTS = {Intent.CANCEL, Intent.RESCHEDULE, Intent.CHANGE_STATUS, Intent.COMMIT_PLAN}
 # Margins of the classifier's linear SVM (above 0: more likely this class than the rest), chosen
 # on the development half of the evaluation set (bench/bench_intents.py).
 CONFIDENT = 0.0  # the classifier overrules the rules from here
-PLAUSIBLE = -0.7  # the classifier's choice when the rules know nothing
+PLAUSIBLE = -0.3  # the classifier's choice when the rules know nothing
 CLEAR_LEAD = 0.3  # ... or when it leads the next class by this much
+FAMILIAR = 0.4  # the least similarity to an example for the classifier to read a request alone
 DECLINE_NEAR = 0.25  # a decline this close to the first choice of a destructive request wins
 
 
@@ -243,19 +248,23 @@ def combine(by_rules: Intent, guess: classifier.Prediction) -> Intent:
     chosen = Intent(guess.intent)
     if by_rules is Intent.DECLINE:
         return Intent.DECLINE
-    weak_rules = by_rules in _DESTRUCTIVE_INTENTS or by_rules in (Intent.UNKNOWN, Intent.HELP)
-    if chosen is Intent.DECLINE and guess.score >= PLAUSIBLE and weak_rules:
-        return Intent.DECLINE
-    destructive = by_rules in _DESTRUCTIVE_INTENTS or chosen in _DESTRUCTIVE_INTENTS
-    if destructive and chosen is not Intent.DECLINE and guess.score - guess.decline <= DECLINE_NEAR:
-        return Intent.DECLINE  # destructive and ambiguous
-    if by_rules in _EXACT or chosen is Intent.DECLINE:
+    if chosen is Intent.DECLINE and by_rules in _DESTRUCTIVE_INTENTS:
+        return Intent.DECLINE  # a change the classifier reads as a decline: the safe reading
+    # Words the examples never saw ("flibbertigibbet") leave the classifier guessing.
+    familiar = guess.familiar >= FAMILIAR
+    sure = guess.score >= CONFIDENT or guess.score - guess.runner_up >= CLEAR_LEAD
+    if chosen is Intent.DECLINE:
+        declined = by_rules is Intent.UNKNOWN and familiar and guess.score >= PLAUSIBLE
+        return Intent.DECLINE if declined else by_rules
+    if by_rules in _EXACT or (by_rules in _DYNO_READINGS and chosen in _NEAR_DYNO_READINGS):
         return by_rules
-    if guess.score >= CONFIDENT or guess.score - guess.runner_up >= CLEAR_LEAD:
-        return chosen
-    if by_rules is Intent.UNKNOWN and guess.score >= PLAUSIBLE:
-        return chosen
-    return by_rules
+    if by_rules is Intent.UNKNOWN:
+        picked = chosen if familiar and (sure or guess.score >= PLAUSIBLE) else by_rules
+    else:
+        picked = chosen if sure else by_rules
+    if picked in _DESTRUCTIVE_INTENTS and guess.score - guess.decline <= DECLINE_NEAR:
+        return Intent.DECLINE  # a change, with a decline nearly as likely: ambiguous
+    return picked
 
 
 def classify(text: str, dyno_names: Sequence[str] = ()) -> Intent:
