@@ -53,7 +53,7 @@ _ALL = (
     r"tous|the\s+database|the\s+db|die\s+datenbank|la\s+base|o\s+banco|la\s+bd"
 )
 DESTRUCTION = re.compile(
-    rf"\b(?:{_WIPE})\b\W+(?:\w+\W+){{0,3}}?(?:{_ALL})\b|"
+    rf"\b(?:{_WIPE})\b\W+(?:\w+\W+){{0,2}}?(?:{_ALL})\b|"
     r"\b(?:truncate|drop\s+(?:table|database|schema|view)|alter\s+(?:table|database|schema|view))\b|"
     r"\bdelete\s+from\b|\binsert\s+into\b|\bupdate\s+\w+\s+set\b|\brm\s+-rf\b|"
     r"\b(?:wipe|erase|purge|destroy|nuke)\b.*\b(?:database|db|bookings|allocations|data|tables?)\b|"
