@@ -262,8 +262,9 @@ def combine(by_rules: Intent, guess: classifier.Prediction) -> Intent:
         picked = chosen if familiar and (sure or guess.score >= PLAUSIBLE) else by_rules
     else:
         picked = chosen if sure else by_rules
-    if picked in _DESTRUCTIVE_INTENTS and guess.score - guess.decline <= DECLINE_NEAR:
-        return Intent.DECLINE  # a change, with a decline nearly as likely: ambiguous
+    near = guess.decline >= PLAUSIBLE and guess.score - guess.decline <= DECLINE_NEAR
+    if picked in _DESTRUCTIVE_INTENTS and near:
+        return Intent.DECLINE  # a change, with a plausible decline nearly as likely: ambiguous
     return picked
 
 
