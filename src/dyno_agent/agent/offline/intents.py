@@ -77,7 +77,11 @@ _RESIZE = _rx(
 _MINE = _rx(
     r"\b(?:my|mine)\s+(?:own\s+)?(?:bookings?|allocations?|reservations?|tests?)\b|"
     r"\bwhat\s+(?:did|have)\s+i\s+(?:book|reserve|schedule)(?:e?d)?\b|"
-    r"\b(?:bookings?|allocations?)\s+(?:i\s+(?:made|booked|created)|made\s+by\s+me)\b"
+    r"\b(?:bookings?|allocations?)\s+(?:i\s+(?:made|booked|created)|made\s+by\s+me)\b|"
+    # German, Spanish, Portuguese and French: "meine Buchungen", "was habe ich gebucht".
+    r"\b(?:meine|mis|minhas|meus|mes)\s+(?:buchungen|reservierungen|termine|reservas|"
+    r"r[ée]servations|r[ée]sas|agendamentos)\b|\bwas\s+(?:habe|hab)\s+ich\b.{0,30}\b(?:gebucht|reserviert)\b|"
+    r"\bqu[ée]\s+he\s+reservado\b|\bo\s+que\s+(?:eu\s+)?reservei\b|\bqu'est-ce\s+que\s+j'ai\s+r[ée]serv[ée]\b"
 )
 _MARK = _rx(r"\b(?:mark|set|flag|switch|update)\b")
 _STARTED = _rx(r"\b(?:started|begun|began|kicked\s+off)\b|^\W*(?:please\s+)?start\b")
