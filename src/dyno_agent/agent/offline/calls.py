@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
 
 from dyno_agent.agent.offline.intents import Intent
 from dyno_agent.agent.offline.parse import ParsedRequest
+from dyno_agent.agent.offline.sql import sql_statement as sql_statement  # re-exported
 from dyno_agent.scheduling import vocab
 
 # A weight class stands for any weight in it; the domain classifies the weight again.
 _CLASS_WEIGHT = {"<10K": vocab.WEIGHT_CLASS_LIMIT_LBS, ">10K": vocab.WEIGHT_CLASS_LIMIT_LBS + 1}
-# A short lead-in before the statement: "Run this query:", "sql:", "please execute".
-_LEAD_IN = re.compile(
-    r"^(?:please\s+)?(?:(?:run|execute|exec|try)\b[^:\n`]{0,40}|sql|query)[:\n]", re.I
-)
-_ITEM = r"(?:\*|[\w.\"]+(?:\([^()]*\))?(?:\s+as\s+\w+)?)"
-# What a query looks like, not English that starts with "select": `SELECT a, b FROM t`, a CTE.
-_QUERY = re.compile(
-    rf"^(?:select\s+(?:distinct\s+)?{_ITEM}(?:\s*,\s*{_ITEM})*\s+from\s+[\w.\"]+|"
-    r"with\s+(?:recursive\s+)?\w+(?:\s*\([^()]*\))?\s+as\s*\()",
-    re.I,
-)
-
 TOOL_OF_INTENT = {
     Intent.BOOK: "auto_allocate_vehicle",
     Intent.FIND_AVAILABILITY: "find_available_dynos",
@@ -47,16 +35,12 @@ TOOL_OF_INTENT = {
 }
 
 
-def sql_statement(message: str) -> str | None:
-    """The statement when the user literally wrote a SELECT (or WITH ... SELECT) query."""
-    sql = message.strip()
-    if lead := _LEAD_IN.match(sql):
-        sql = sql[lead.end() :].strip()
-    if sql.startswith("```"):
-        sql = sql[3:]
-        sql = sql[3:] if sql[:3].lower() == "sql" else sql
-    sql = sql.removesuffix("```").strip()
-    return sql if _QUERY.match(sql) else None
+def _maintenance(p: ParsedRequest) -> dict[str, Any]:
+    """One day (default today), for one dyno when one is named."""
+    args: dict[str, Any] = {"on_date": _iso(p.start_date)} if p.start_date else {}
+    if p.entities.dyno is not None:
+        args["dyno"] = _dyno(p.entities.dyno)
+    return args
 
 
 def _vehicle(p: ParsedRequest) -> dict[str, Any]:
@@ -125,13 +109,6 @@ def _reschedule(p: ParsedRequest) -> dict[str, Any]:
 
 def _optional_window(p: ParsedRequest) -> dict[str, Any]:
     return {key: value for key, value in _window(p).items() if value is not None}
-
-
-def _maintenance(p: ParsedRequest) -> dict[str, Any]:
-    args: dict[str, Any] = {"on_date": _iso(p.start_date)} if p.start_date else {}
-    if p.entities.dyno:  # "when is MPG 24 in maintenance?"
-        args["dyno"] = _dyno(p.entities.dyno)
-    return args
 
 
 def _filtered(p: ParsedRequest) -> dict[str, Any]:

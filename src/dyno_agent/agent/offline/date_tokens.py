@@ -112,7 +112,8 @@ def _us_numeric(m: re.Match[str], today: dt.date, text: str) -> DateToken | None
     return DateToken(*_span(m), day, roll=None if year else "year") if day else None
 
 
-@finder(rf"\b(?P<m>{_MONTH})\b\.?\s*(?:the\s+)?{_DAY}{_DAY2}?{_YEAR}?{_NUM_END}", 0)
+# At most a few spaces between month and day: a longer run is a masked word ("march brake 2").
+@finder(rf"\b(?P<m>{_MONTH})\b\.?\s{{0,3}}(?:the\s+)?{_DAY}{_DAY2}?{_YEAR}?{_NUM_END}", 0)
 def _month_day(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
     month, day = cal.month_number(m["m"]), int(m["d"])
     first = (
@@ -125,8 +126,8 @@ def _month_day(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
 
 @finder(rf"(?<![\w/.,#-])(?:the\s+)?{_DAY}{_DAY2}?\s+(?:of\s+)?(?P<m>{_MONTH})\b\.?{_YEAR}?", 1)
 def _day_month(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
-    if _ID_BEFORE.search(text[: m.start()]) or not _ambiguous_month_ok(m, text):
-        return None
+    if _ID_BEFORE.search(text[: m.start()]) or _PRONOUN_AFTER.match(text[m.end("m") :]):
+        return None  # "vehicle 9 march", "2 may we"; a day before the month is cue enough
     return _month_day(m, today, text)
 
 

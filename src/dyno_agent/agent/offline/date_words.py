@@ -117,7 +117,13 @@ def _foreign_day_month(m: re.Match[str], today: dt.date, text: str) -> DateToken
     if not m["d2"]:
         return DateToken(m.start(), m.end(), day, roll=None if m["y"] else "year")
     last = cal.safe_date(day.year, day.month, int(m["d2"]))
-    return DateToken(m.start(), m.end(), day, last, "range") if last and last > day else None
+    if last and last > day:
+        return DateToken(m.start(), m.end(), day, last, "range")
+    # Not a range, so the first number is something else: "la reserva 31 al 25 de marzo".
+    second = _parse(f"{m['d2']} {m['m']}{year}", language, today)
+    if second is None:
+        return None
+    return DateToken(m.start("d2"), m.end(), second, roll=None if m["y"] else "year")
 
 
 @finder(rf"\b(?:im|en|em|no\s+m[êe]s\s+de|au\s+mois\s+de)\s+(?P<m>{_FOREIGN_MONTH})\b", 3)
@@ -287,3 +293,33 @@ def _day_first_numeric(m: re.Match[str], today: dt.date, text: str) -> DateToken
     year = int(m["y"]) if m["y"] else None
     day = cal.resolve_numeric(int(m["m"]), int(m["d"]), year, today)
     return DateToken(m.start(), m.end(), day, roll=None if year else "year") if day else None
+
+
+# "nächste Woche", "la semana que viene", "o mês passado", "cette semaine": a week or a month
+# before, at or after this one. The modifier comes before the unit or after it.
+_SHIFT_WORDS = (
+    (
+        1,
+        r"n[äa]chste[nrs]?|kommende[nrs]?|pr[óo]xim[oa]|siguiente|prochaine?|que\s+viene|que\s+vem",
+    ),
+    (0, r"diese[nrs]?|est[ea]|cette|ce"),
+    (-1, r"letzte[nrs]?|vergangene[nrs]?|pasad[oa]|passad[oa]|derni[eè]re?"),
+)
+_SHIFT = "|".join(words for _, words in _SHIFT_WORDS)
+_PERIOD_UNIT = r"woche|semana|semaine|monat|mes|m[êe]s|mois"
+
+
+@finder(
+    rf"\b(?:(?P<m1>{_SHIFT})\s+(?P<u1>{_PERIOD_UNIT})|(?P<u2>{_PERIOD_UNIT})\s+(?P<m2>{_SHIFT}))\b",
+    2,
+)
+def _foreign_period(m: re.Match[str], today: dt.date, text: str) -> DateToken | None:
+    """The week or month named relative to this one, as a period."""
+    modifier = (m["m1"] or m["m2"]).lower()
+    shift = next(s for s, words in _SHIFT_WORDS if re.fullmatch(words, modifier, re.IGNORECASE))
+    if (m["u1"] or m["u2"]).lower() in ("woche", "semana", "semaine"):
+        first, last = cal.week_of(today + dt.timedelta(weeks=shift))
+    else:
+        start = cal.add_months(today.replace(day=1), shift)
+        first, last = cal.month_range(start.year, start.month)
+    return DateToken(m.start(), m.end(), first, last, "period")

@@ -9,11 +9,20 @@ from dyno_agent.agent.offline.text import MAX_DAYS, NUMBER, Span, mask, normaliz
 
 _I = re.IGNORECASE
 _AMOUNT = rf"(?P<n>{NUMBER}|a\s+couple\s+of|a\s+couple)"
-_UNIT = r"(?P<u>days?|weeks?|fortnights?)"
-_DAYS = rf"{_AMOUNT}[\s-]*(?:(?:business|working|work|calendar)\s+)?{_UNIT}"
-_DURATION = re.compile(rf"(?<![\w.,/-]){_DAYS}\b|\b(?P<fortnight>a\s+fortnight)\b", _I)
+_UNIT = r"(?P<u>days?|weeks?|fortnights?|tage?n?|d[ií]as?|jours?|wochen?|semanas?|semaines?)"
+# The units in German, Spanish, Portuguese and French, as days.
+_DAYS_PER_UNIT = {"day": 1, "week": 7, "fortnight": 14, "tag": 1, "tage": 1, "tagen": 1}
+_DAYS_PER_UNIT |= {"dia": 1, "día": 1, "dias": 1, "días": 1, "jour": 1, "jours": 1}
+_DAYS_PER_UNIT |= {"woche": 7, "wochen": 7, "semana": 7, "semanas": 7, "semaine": 7, "semaines": 7}
+_DAYS = rf"{_AMOUNT}[\s-]{{0,3}}(?:(?:business|working|work|calendar)\s+)?{_UNIT}"
+# "5d" is five days; only after digits ("and" is not "an" + "d").
+_DURATION = re.compile(
+    rf"(?<![\w.,/-]){_DAYS}\b|\b(?P<fortnight>a\s+fortnight)\b|(?<![\w.,/-])(?P<dn>\d{{1,4}})\s?d\b",
+    _I,
+)
 _NOT_A_DURATION_BEFORE = re.compile(
-    r"\b(?:in|within|after|by|next|last|past|coming|previous|the\s+next|the\s+last|the\s+past)\s+$",
+    r"\b(?:in|within|after|by|next|last|past|coming|previous|the\s+next|the\s+last|the\s+past|"
+    r"nach|dentro\s+de|daqui\s+a|dans|d'ici)\s+$",
     _I,
 )
 _NOT_A_DURATION_AFTER = re.compile(
@@ -58,11 +67,13 @@ class Backup:
 def _days(match: re.Match[str]) -> int | None:
     if match.groupdict().get("fortnight"):
         return 14
+    if match.groupdict().get("dn"):
+        return int(match["dn"])
     amount = to_int(match["n"])
     if amount is None:
         return None
-    unit = match["u"].lower().rstrip("s")
-    return amount * {"day": 1, "week": 7, "fortnight": 14}[unit]
+    unit = match["u"].lower()
+    return amount * _DAYS_PER_UNIT.get(unit, _DAYS_PER_UNIT.get(unit.rstrip("s"), 1))
 
 
 def extract_backup(text: str) -> Backup:

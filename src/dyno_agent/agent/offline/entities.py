@@ -63,12 +63,41 @@ _DRIVE = [
         (r"\b(?:two|2)[\s-]*wheel[\s-]*drive\b", "2WD"),
         (r"\b(?:front|rear)[\s-]*wheel[\s-]*drive\b", "2WD"),
         (r"\b[24]\s*wd\b|\b(?:awd|fwd|rwd)\b|\b4\s*x\s*[24]\b", None),
+        # German, Spanish, Portuguese and French names of the drive layouts.
+        (
+            r"\ballrad(?:antrieb)?\b|\btracci[oó]n\s+(?:total|integral)\b|"
+            r"\btra[cç][aã]o\s+(?:total|integral)\b|\b(?:transmission\s+)?int[ée]grale\b|"
+            r"\bquatre\s+roues\s+motrices\b",
+            "AWD",
+        ),
+        (
+            r"\b(?:heck|front)(?:antrieb|triebler)\b|\btracci[oó]n\s+(?:delantera|trasera)\b|"
+            r"\btra[cç][aã]o\s+(?:dianteira|traseira)\b|\bpropulsion\b|\btraction\s+avant\b|"
+            r"\bdeux\s+roues\s+motrices\b",
+            "2WD",
+        ),
     )
 ]
 _STATUSES = [
     (re.compile(p, _I), status)
     for p, status in (
         (r"\bcancel+ed\b", "cancelled"),
+        # The same statuses in German, Spanish, Portuguese and French.
+        (r"\b(?:storniert|cancelad[oa]s?|annul[ée]e?s?)\b", "cancelled"),
+        (
+            r"\b(?:l[äa]uft|laufen(?:de?n?)?|en\s+curso|em\s+(?:andamento|curso)|en\s+cours)\b",
+            "running",
+        ),
+        (
+            r"\b(?:abgeschlossen|fertig|erledigt|terminad[oa]s?|completad[oa]s?|conclu[íi]d[oa]s?|"
+            r"finalizad[oa]s?|termin[ée]e?s?|achev[ée]e?s?)\b",
+            "completed",
+        ),
+        (r"\b(?:versp[äa]tet|im\s+verzug|retrasad[oa]s?|atrasad[oa]s?|en\s+retard)\b", "delayed"),
+        (
+            r"\b(?:geplant|programad[oa]s?|agendad[oa]s?|pr[ée]vu(?:e|s|es)?|planifi[ée]e?s?)\b",
+            "scheduled",
+        ),
         (r"\b(?:in[\s-]progress|ongoing|underway|running|currently\s+on)\b", "running"),
         (r"\b(?:completed?|finished|done)\b", "completed"),
         (r"\b(?:delayed|late|overdue|behind\s+schedule)\b", "delayed"),

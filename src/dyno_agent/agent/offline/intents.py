@@ -1,4 +1,4 @@
-"""`classify`: which of the agent's jobs a message asks for, by ordered keyword rules."""
+"""`classify`: which of the agent's jobs a message asks for, by exact rules and a classifier."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import enum
 import re
 from collections.abc import Sequence
 
-from dyno_agent.agent.offline import entities, planning
+from dyno_agent.agent.offline import classifier, entities, planning, safety
 from dyno_agent.agent.offline.date_tokens import find_date_tokens
+from dyno_agent.agent.offline.sql import sql_statement
 from dyno_agent.agent.offline.text import normalize
 from dyno_agent.agent.offline.vocab_match import find_dynos
 
@@ -42,20 +43,6 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-_INJECTION = _rx(
-    r"\b(?:ignore|disregard|forget|override)\b.{0,30}\b(?:instructions?|rules|prompt|guidelines)\b|"
-    r"\bsystem\s+prompt\b|\bjailbreak\b|\bdeveloper\s+mode\b|\byou\s+are\s+now\b|\bpretend\s+(?:to\s+be|you)\b|"
-    r"\bact\s+as\s+(?:an?\s+)?(?!dyno)\w+"
-)
-_DESTRUCTIVE = _rx(
-    r"\b(?:drop|truncate|alter)\s+(?:table|database|schema|view)\b|\bdelete\s+from\b|"
-    r"\binsert\s+into\b|\bupdate\s+\w+\s+set\b|\bgrant\s+(?:all|admin|access|privileges|me)\b|"
-    r"\brm\s+-rf\b|"
-    r"\b(?:delete|remove|cancel|wipe|erase|clear|purge|destroy|nuke|reset)\s+"
-    r"(?:all|every|everything|each|the\s+(?:whole|entire)|the\s+database|the\s+db)\b|"
-    r"\b(?:wipe|erase|purge|destroy|nuke)\b.*\b(?:database|db|bookings|allocations|data|tables?)\b|"
-    r"\bpasswords?\b|\bpassword\s+hash|\bapi\s+keys?\b|\bsecret\s+key\b"
-)
 _OFFTOPIC = _rx(
     r"\b(?:poem|poetry|haiku|limerick|joke|jokes|song|lyrics|recipe|essay|story|novel|weather|"
     r"horoscope|bitcoin|crypto|stock\s+price|football|soccer|basketball|movie|recommend\s+a\s+book|"
@@ -90,7 +77,11 @@ _RESIZE = _rx(
 _MINE = _rx(
     r"\b(?:my|mine)\s+(?:own\s+)?(?:bookings?|allocations?|reservations?|tests?)\b|"
     r"\bwhat\s+(?:did|have)\s+i\s+(?:book|reserve|schedule)(?:e?d)?\b|"
-    r"\b(?:bookings?|allocations?)\s+(?:i\s+(?:made|booked|created)|made\s+by\s+me)\b"
+    r"\b(?:bookings?|allocations?)\s+(?:i\s+(?:made|booked|created)|made\s+by\s+me)\b|"
+    # German, Spanish, Portuguese and French: "meine Buchungen", "was habe ich gebucht".
+    r"\b(?:meine|mis|minhas|meus|mes)\s+(?:buchungen|reservierungen|termine|reservas|"
+    r"r[ée]servations|r[ée]sas|agendamentos)\b|\bwas\s+(?:habe|hab)\s+ich\b.{0,30}\b(?:gebucht|reserviert)\b|"
+    r"\bqu[ée]\s+he\s+reservado\b|\bo\s+que\s+(?:eu\s+)?reservei\b|\bqu'est-ce\s+que\s+j'ai\s+r[ée]serv[ée]\b"
 )
 _MARK = _rx(r"\b(?:mark|set|flag|switch|update)\b")
 _STARTED = _rx(r"\b(?:started|begun|began|kicked\s+off)\b|^\W*(?:please\s+)?start\b")
@@ -166,12 +157,12 @@ def _mentions_date(text: str) -> bool:
     return bool(find_date_tokens(text, _REFERENCE_DAY))
 
 
-def classify(text: str, dyno_names: Sequence[str] = ()) -> Intent:
+def classify_by_rules(text: str, dyno_names: Sequence[str] = ()) -> Intent:
     """The first matching rule wins; the order encodes which reading is safer when two apply."""
     text = normalize(text).strip()
     if not text:
         return Intent.HELP
-    if _INJECTION.search(text) or _DESTRUCTIVE.search(text) or _OFFTOPIC.search(text):
+    if safety.must_decline(text) or _OFFTOPIC.search(text):
         return Intent.DECLINE
     if _DATETIME.search(text):
         return Intent.DATETIME
@@ -237,3 +228,57 @@ def classify(text: str, dyno_names: Sequence[str] = ()) -> Intent:
     if _GREETING.search(text) or re.search(r"\bhelp\b", text, re.IGNORECASE):
         return Intent.HELP
     return Intent.UNKNOWN
+
+
+# Rules that are exact: anchored phrases and plan words; the classifier does not overrule them.
+_EXACT = {Intent.DATETIME, Intent.HELP, Intent.PLAN, Intent.COMMIT_PLAN}
+# A dyno the rules found by name decides between its schedule and its details ("MPG 2", "is MPG 1
+# free on Friday?"); the classifier still tells other questions about it ("in maintenance?").
+_DYNO_READINGS = {Intent.DYNO_SCHEDULE, Intent.GET_DYNO}
+_NEAR_DYNO_READINGS = {*_DYNO_READINGS, Intent.FIND_AVAILABILITY}
+# Requests that change data: a decline the classifier finds as likely (or nearly) wins over them.
+_DESTRUCTIVE_INTENTS = {Intent.CANCEL, Intent.RESCHEDULE, Intent.CHANGE_STATUS, Intent.COMMIT_PLAN}
+# Margins of the classifier's linear SVM (above 0: more likely this class than the rest), chosen
+# on the development half of the evaluation set (bench/bench_intents.py).
+CONFIDENT = 0.0  # the classifier overrules the rules from here
+PLAUSIBLE = -0.3  # the classifier's choice when the rules know nothing
+CLEAR_LEAD = 0.3  # ... or when it leads the next class by this much
+FAMILIAR = 0.4  # the least similarity to an example for the classifier to read a request alone
+DECLINE_NEAR = 0.25  # a decline this close to the first choice of a destructive request wins
+
+
+def combine(by_rules: Intent, guess: classifier.Prediction) -> Intent:
+    """The rules' reading and the classifier's, as one intent; never loses a decline."""
+    chosen = Intent(guess.intent)
+    if by_rules is Intent.DECLINE:
+        return Intent.DECLINE
+    if chosen is Intent.DECLINE and by_rules in _DESTRUCTIVE_INTENTS:
+        return Intent.DECLINE  # a change the classifier reads as a decline: the safe reading
+    # Words the examples never saw ("flibbertigibbet") leave the classifier guessing.
+    familiar = guess.familiar >= FAMILIAR
+    sure = guess.score >= CONFIDENT or guess.score - guess.runner_up >= CLEAR_LEAD
+    if chosen is Intent.DECLINE:
+        declined = by_rules is Intent.UNKNOWN and familiar and guess.score >= PLAUSIBLE
+        return Intent.DECLINE if declined else by_rules
+    if by_rules in _EXACT or (by_rules in _DYNO_READINGS and chosen in _NEAR_DYNO_READINGS):
+        return by_rules
+    if by_rules is Intent.UNKNOWN:
+        picked = chosen if familiar and (sure or guess.score >= PLAUSIBLE) else by_rules
+    else:
+        picked = chosen if sure else by_rules
+    near = guess.decline >= PLAUSIBLE and guess.score - guess.decline <= DECLINE_NEAR
+    if picked in _DESTRUCTIVE_INTENTS and near:
+        return Intent.DECLINE  # a change, with a plausible decline nearly as likely: ambiguous
+    return picked
+
+
+def classify(text: str, dyno_names: Sequence[str] = ()) -> Intent:
+    """Exact rules first (a decline, a typed query, the date, help, plans), then the classifier
+    where it is confident, else the rules; a decline from either one is never lost."""
+    text = normalize(text).strip()
+    if not text:
+        return Intent.HELP
+    by_rules = classify_by_rules(text, dyno_names)
+    if sql_statement(text) is not None:
+        return by_rules  # a typed query is exact; the rules still decline a secret in it
+    return combine(by_rules, classifier.predict(text))

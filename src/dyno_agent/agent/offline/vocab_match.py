@@ -28,6 +28,8 @@ _UNKNOWN_TEST = re.compile(
     r"\b(?:an?|the)\s+(?P<name>[a-z0-9][\w-]*(?:\s+[a-z0-9][\w-]*)?)\s+test(?:s|ing)?\b", _I
 )
 _NOT_A_TEST_NAME = {"new", "quick", "short", "long", "dyno", "full", "another", "second", "first"}
+# Words close to a translated test word that are something else ("frei" is free, not "frein").
+_NOT_A_TEST_NAME |= {"free", "frei", "freie", "freien", "freier", "freies", "freitag"}
 
 
 def _fold(word: str) -> str:
@@ -92,6 +94,23 @@ def find_test_types(text: str, test_types: Sequence[str]) -> list[tuple[str, Spa
     return found or fuzzy_test_types(text, test_types)
 
 
+# The distinctive word of a test type in German, Spanish, Portuguese and French (accents folded),
+# matched like a misspelling of it: "Bremstest", "frenos", "freinage" -> brake.
+FOREIGN_TEST_WORDS = {
+    "brake": (
+        "bremse", "bremsen", "bremstest", "bremsprufung", "freno", "frenos", "frenado",
+        "freio", "freios", "frenagem", "frein", "freins", "freinage",
+    ),
+    "emissions": (
+        "abgas", "abgastest", "emissionen", "emisiones", "emision", "emissoes", "emissao",
+        "emission",
+    ),
+    "evap": ("verdunstung", "verdunstungstest", "evaporacion", "evaporacao", "evaporation"),
+    "durability": (
+        "dauerlauf", "dauertest", "haltbarkeit", "durabilidad", "durabilidade", "endurance",
+    ),
+    "coastdown": ("ausrolltest", "ausrollen", "ausroll", "desaceleracion", "desaceleracao"),
+}  # fmt: skip
 # How close a misspelt word must be to a vocabulary word (rapidfuzz ratio, 0-100): "brak" (89),
 # "emisions" (94), "Emissionen" (84) and "emissões" (82) match; "break" (80) is not "brake".
 FUZZY_CUTOFF = 82
@@ -99,14 +118,17 @@ _WORD = re.compile(r"[^\W\d_][\w-]{3,}")
 
 
 def fuzzy_test_types(text: str, test_types: Sequence[str]) -> list[tuple[str, Span]]:
-    """Misspelt test types ("emisions", "brak test", "durabilty"): each word of four letters or
-    more against the distinctive word of each name, by rapidfuzz; used when nothing matched
-    exactly."""
+    """Misspelt or foreign test types ("emisions", "brak test", "durabilty", "Bremstest"): each
+    word of four letters or more against the distinctive word of each name (and its translations),
+    by rapidfuzz; used when nothing matched exactly."""
     keys: dict[str, str] = {}
     for name in test_types:
         words = [w for w in _tokens(name) if w not in _GENERIC and len(w) >= 4]
-        if len(words) == 1:
-            keys.setdefault(words[0], name)
+        if len(words) == 1 and (words[0] not in keys or words[0] == name.lower()):
+            keys[words[0]] = name  # "durability" itself before "not cert-durability"
+    for word, name in list(keys.items()):
+        for foreign in FOREIGN_TEST_WORDS.get(word, ()):
+            keys.setdefault(foreign, name)
     found: list[tuple[str, Span]] = []
     for match in _WORD.finditer(normalize(text)):
         word = _fold(match.group(0))
