@@ -2,7 +2,7 @@
 
     uv run python bench/bench_intents.py [PATH ...] [--show]
 
-Reads the evaluation sets (default: eval/ and eval/backlog/) and keeps each request whose intent
+Reads the evaluation sets (default: every file of eval/) and keeps each request whose intent
 the expectation names: a single-turn case (or the first turn of a conversation without a
 history) that expects a tool call (the tool's intent) or a refusal (a decline). SQL the user
 typed goes to `query_database` before any intent is read, so those cases are left out. The cases
@@ -62,7 +62,7 @@ METHODS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("paths", nargs="*", type=Path, default=[Path("eval"), Path("eval/backlog")])
+    parser.add_argument("paths", nargs="*", type=Path, default=[Path("eval")])
     parser.add_argument("--show", action="store_true", help="list the combined method's misses")
     options = parser.parse_args()
     cases = labelled(options.paths)

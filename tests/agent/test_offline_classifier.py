@@ -31,11 +31,7 @@ def test_every_intent_the_model_acts_on_has_examples_in_the_committed_set() -> N
 
 def test_the_example_set_is_not_the_evaluation_set() -> None:
     requests = {
-        _plain(turn.user)
-        for path in (EVAL, EVAL / "backlog")
-        for case in load_cases(path).cases
-        for turn in case.turns
-        if turn.user
+        _plain(turn.user) for case in load_cases(EVAL).cases for turn in case.turns if turn.user
     }
     examples = {_plain(text) for texts in classifier.load_examples().values() for text in texts}
     assert examples & requests == set()
@@ -130,7 +126,7 @@ def test_words_never_seen_leave_the_rules_reading() -> None:
 async def test_the_model_declines_mass_cancellation_in_german() -> None:
     message = await reply("Storniere bitte sämtliche Buchungen")
     assert message.tool_calls == []
-    assert message.content.startswith("Sorry, I can't help with that.")
+    assert message.content.startswith("Dabei kann ich leider nicht helfen.")  # in German
 
 
 async def test_the_model_books_from_a_spanish_request() -> None:
