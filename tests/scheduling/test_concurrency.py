@@ -169,12 +169,18 @@ async def test_a_refreshed_search_sees_a_booking_moved_after_it_was_read(committ
     window = Window(START, START + dt.timedelta(days=5))
     async with factory() as session, session.begin():
         search = await Search.start(session, Need.of("brake", "2WD", 6000), window)
-        assert [d.id for d in search.evaluate(Window(START, START)).free] == [first.id, second.id]
+        assert [d.id for d in (await search.evaluate(Window(START, START))).free] == [
+            first.id,
+            second.id,
+        ]
         with psycopg.connect(libpq_conninfo(committed.url), autocommit=True) as other:
             other.execute(*_move(moved.id, first.id, START, START))
         await search.reload(refresh=True)
-        assert [d.id for d in search.evaluate(Window(START, START)).free] == [second.id]
-        assert [d.id for d in search.evaluate(Window(later, later)).free] == [first.id, second.id]
+        assert [d.id for d in (await search.evaluate(Window(START, START))).free] == [second.id]
+        assert [d.id for d in (await search.evaluate(Window(later, later))).free] == [
+            first.id,
+            second.id,
+        ]
 
 
 async def test_a_move_that_loses_its_connection_fails_as_an_outage_not_a_bug(

@@ -51,6 +51,7 @@ def availability(
             drive_type=drive_type,
             weight_lbs=weight,
             weight_class=weight_class,
+            explain=True,
         )
         return AvailabilityRead.of(result)
 

@@ -38,7 +38,6 @@ from dyno_agent.scheduling.allocations import get_allocation
 from dyno_agent.scheduling.availability import (
     Need,
     Search,
-    availability_for,
     block_reason,
     overlapping_allocations,
     overlapping_maintenance,
@@ -137,8 +136,8 @@ async def auto_allocate(
     search = await Search.start(
         session, need, Window(requested.start, requested.shifted(shifts).end)
     )
-    if not search.dynos:
-        await search.explain(result := search.evaluate(requested))
+    if not search.compatible:
+        await search.explain(result := await search.evaluate(requested))
         raise NotCompatible(result.explain(), **result.details())
     vehicle_bookings = await _vehicle_bookings(session, vehicle.id, search.span)
     vehicle_clash: Allocation | None = None  # the vehicle's own booking in the requested window
@@ -153,8 +152,10 @@ async def auto_allocate(
             continue
         vehicle_free_somewhere = True
         lost_here: set[int] = set()  # dynos that lost a race for this window: never retried
-        while free := [d for d in search.evaluate(window).free if d.id not in lost_here]:
-            allocation = _new_allocation(actor, vehicle, free[0], need, window)
+        while best := search.best(search.free_mask(window), 1, lost_here):
+            dyno = await session.get(Dyno, best[0])
+            assert dyno is not None  # from the rules snapshot this transaction sees
+            allocation = _new_allocation(actor, vehicle, dyno, need, window)
             lost = await _insert(session, allocation)
             if lost is None:
                 message = (
@@ -164,10 +165,10 @@ async def auto_allocate(
                 )
                 return BookingResult(allocation, message, shift)
             if lost == _VEHICLE_RACE:
-                raise _race_error(lost, free[0], vehicle)
-            lost_here.add(free[0].id)
-            await search.reload(refresh=True)  # a concurrent write took it: look again, fresh
-    result = search.evaluate(requested)
+                raise _race_error(lost, dyno, vehicle)
+            lost_here.add(dyno.id)
+            await search.reload()  # a concurrent write took it: look again
+    result = await search.evaluate(requested)
     if vehicle_clash is not None and (result.free or not vehicle_free_somewhere):
         raise _vehicle_busy(vehicle, vehicle_clash)
     await search.explain(result)
@@ -345,12 +346,16 @@ async def _move_target(
         target = await dynos.resolve_dyno(session, dyno)
         await ensure_dyno_can_take(session, target, need, window, ignore=allocation.id)
         return target
-    availability = await availability_for(session, need, window, ignore_allocation=allocation.id)
-    for candidate in availability.free:
-        if candidate.id == allocation.dyno_id:
-            return candidate
+    search = await Search.start(session, need, window, ignore_allocation=allocation.id)
+    free = search.free_mask(window)
+    if allocation.dyno_id is not None and free >> allocation.dyno_id & 1:
+        current = await session.get(Dyno, allocation.dyno_id)
+        assert current is not None
+        return current
+    availability = await search.evaluate(window, limit=1)
     if availability.free:
         return availability.free[0]
+    await search.explain(availability)
     raise NoCapacity(availability.explain(), **availability.details())
 
 
