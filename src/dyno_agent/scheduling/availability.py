@@ -187,16 +187,27 @@ class Search:
     rules: LabRules
     ranking: Ranking
     busy: dict[dt.date, int] = field(default_factory=dict)
+    # With `vehicle_id`: the vehicle's non-cancelled bookings in the span, (id, start, end).
+    vehicle_bookings: list[tuple[int, dt.date, dt.date]] = field(default_factory=list)
 
     @classmethod
     async def start(
-        cls, session: AsyncSession, need: Need, span: Window, ignore_allocation: int | None = None
+        cls,
+        session: AsyncSession,
+        need: Need,
+        span: Window,
+        ignore_allocation: int | None = None,
+        *,
+        vehicle_id: int | None = None,
     ) -> Search:
-        row = (await session.execute(_START, {"start": span.start, "end": span.end})).one()
+        params = {"start": span.start, "end": span.end, "vehicle": vehicle_id or 0}
+        row = (await session.execute(_START, params)).one()
         rules = await lab_rules(session, tuple(row[:4]))
         ranking = rules.ranking(need.test_type, need.drive_type, need.weight_class, need.facility)
         search = cls(session, need, span, ignore_allocation, rules, ranking)
         search.busy = _decode(row[4], row[5])
+        mine = zip(row[6] or [], row[7] or [], row[8] or [], strict=True)
+        search.vehicle_bookings = sorted(mine, key=lambda b: (b[1], b[0]))
         await search._unmark_ignored()
         return search
 
@@ -308,8 +319,14 @@ _BUSY_DAYS = (
     " WHERE day BETWEEN :start AND :end"
 )
 _BUSY = text(_BUSY_DAYS)
+_VEHICLE_BOOKINGS = (
+    "SELECT array_agg(id), array_agg(start_date), array_agg(end_date) FROM allocations"
+    " WHERE vehicle_id = :vehicle AND status <> 'cancelled'"
+    " AND start_date <= :end AND end_date >= :start"
+)
 _START = text(
-    f"SELECT {VERSION_COLUMNS}, busy.* FROM {VERSION_FROM} CROSS JOIN LATERAL ({_BUSY_DAYS}) busy"
+    f"SELECT {VERSION_COLUMNS}, busy.*, mine.* FROM {VERSION_FROM}"
+    f" CROSS JOIN LATERAL ({_BUSY_DAYS}) busy CROSS JOIN LATERAL ({_VEHICLE_BOOKINGS}) mine"
 )
 
 

@@ -13,11 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient
+from sqlalchemy.orm.attributes import set_committed_value
 
+from dyno_agent.audit import stamp as audit_stamp
 from dyno_agent.auth.actor import Actor
 from dyno_agent.auth.models import Role
 from dyno_agent.config import get_settings
@@ -130,52 +133,118 @@ async def auto_allocate(
         raise InvalidInput(
             f"max_backup_days must be between 0 and {limit}.", field="max_backup_days"
         )
-    await audit.stamp(session, actor)
-
     shifts = max_backup_days if backup else 0
     search = await Search.start(
-        session, need, Window(requested.start, requested.shifted(shifts).end)
+        session,
+        need,
+        Window(requested.start, requested.shifted(shifts).end),
+        vehicle_id=vehicle.id,
     )
     if not search.compatible:
         await search.explain(result := await search.evaluate(requested))
         raise NotCompatible(result.explain(), **result.details())
-    vehicle_bookings = await _vehicle_bookings(session, vehicle.id, search.span)
-    vehicle_clash: Allocation | None = None  # the vehicle's own booking in the requested window
+    vehicle_clash: int | None = None  # the vehicle's own booking in the requested window
     vehicle_free_somewhere = False
+    stamped = False
     for shift in range(shifts + 1):
         window = requested.shifted(shift)
-        clash = next(
-            (a for a in vehicle_bookings if window.overlaps(a.start_date, a.end_date)), None
-        )
+        clash = next((b[0] for b in search.vehicle_bookings if window.overlaps(b[1], b[2])), None)
         if clash is not None:
             vehicle_clash = vehicle_clash or clash
             continue
         vehicle_free_somewhere = True
         lost_here: set[int] = set()  # dynos that lost a race for this window: never retried
-        while best := search.best(search.free_mask(window), 1, lost_here):
-            dyno = await session.get(Dyno, best[0])
-            assert dyno is not None  # from the rules snapshot this transaction sees
-            allocation = _new_allocation(actor, vehicle, dyno, need, window)
-            lost = await _insert(session, allocation)
-            if lost is None:
+        locked: set[int] = set()  # dynos another booking is being placed on: tried last
+        waiting = False
+        while True:
+            best = search.best(
+                search.free_mask(window), 1, lost_here | (set() if waiting else locked)
+            )
+            if not best:
+                if locked and not waiting:
+                    waiting = True  # only dynos others were placing on are left: wait for them
+                    continue
+                break
+            dyno, got = await _claim(
+                session, actor, vehicle.id, best[0], wait=waiting, stamp=not stamped
+            )
+            stamped = True
+            if dyno is None:  # deleted since the search read the lab
+                lost_here.add(best[0])
+                continue
+            if not got:
+                locked.add(dyno.id)
+                continue
+            allocation = await _place(session, actor, vehicle, dyno, need, window)
+            if allocation is not None:
                 message = (
                     "Allocated in requested window."
                     if shift == 0
                     else f"Allocated with backup shift of {shift} day(s)."
                 )
                 return BookingResult(allocation, message, shift)
-            if lost == _VEHICLE_RACE:
-                raise _race_error(lost, dyno, vehicle)
+            if await _vehicle_clash(session, vehicle.id, window) is not None:
+                raise _race_error(_VEHICLE_RACE, dyno, vehicle)
             lost_here.add(dyno.id)
             await search.reload()  # a concurrent write took it: look again
     result = await search.evaluate(requested)
     if vehicle_clash is not None and (result.free or not vehicle_free_somewhere):
-        raise _vehicle_busy(vehicle, vehicle_clash)
+        clashing = await session.get(Allocation, vehicle_clash)
+        assert clashing is not None
+        raise _vehicle_busy(vehicle, clashing)
     await search.explain(result)
     message = result.explain()
     if backup and max_backup_days:
         message += f" No start within {max_backup_days} day(s) after {start_date} worked either."
     raise NoCapacity(message, **result.details(), backup_days_tried=shifts)
+
+
+async def _claim(
+    session: AsyncSession, actor: Actor, vehicle_id: int, dyno_id: int, *, wait: bool, stamp: bool
+) -> tuple[Dyno | None, bool]:
+    """In one statement: load the dyno, stamp the actor for the audit (once), take the vehicle's
+    lock (waiting) and the dyno's (waiting only with `wait`, else give up at once: another
+    booking is being placed on it). Same lock order as `_lock_slot`; held to the end."""
+    dyno_lock = (func.pg_advisory_xact_lock if wait else func.pg_try_advisory_xact_lock)(
+        _DYNO_LOCKS, dyno_id
+    )
+    query = select(
+        Dyno,
+        func.pg_advisory_xact_lock(_VEHICLE_LOCKS, vehicle_id),
+        dyno_lock,
+        *(audit_stamp.columns(actor) if stamp else ()),
+    ).where(Dyno.id == dyno_id)
+    row = (await session.execute(query)).one_or_none()
+    return (None, False) if row is None else (row[0], wait or bool(row[2]))
+
+
+async def _place(
+    session: AsyncSession, actor: Actor, vehicle: Vehicle, dyno: Dyno, need: Need, window: Window
+) -> Allocation | None:
+    """Insert the booking unless a constraint says the dyno or the vehicle is taken on these
+    days (then None, and nothing to undo: no savepoint needed)."""
+    query = (
+        insert(Allocation)
+        .values(
+            vehicle_id=vehicle.id,
+            dyno_id=dyno.id,
+            test_type=need.test_type,
+            start_date=window.start,
+            end_date=window.end,
+            status=AllocationStatus.scheduled.value,
+            created_by=actor.user_id,
+        )
+        .on_conflict_do_nothing()
+        .returning(Allocation)
+    )
+    try:
+        allocation = (await session.scalars(query)).one_or_none()
+    except DBAPIError as exc:
+        raise (translate(exc) or exc) from None
+    if allocation is not None:
+        set_committed_value(allocation, "vehicle", vehicle)
+        set_committed_value(allocation, "dyno", dyno)
+    return allocation
 
 
 async def book_on_dyno(
