@@ -199,9 +199,15 @@ class Search:
         ignore_allocation: int | None = None,
         *,
         vehicle_id: int | None = None,
+        vehicle_lock: int | None = None,
     ) -> Search:
+        """`vehicle_id`: also read that vehicle's bookings in the span; `vehicle_lock`: and take
+        its transaction-level advisory lock in that lock space (the booking's), first."""
         params = {"start": span.start, "end": span.end, "vehicle": vehicle_id or 0}
-        row = (await session.execute(_START, params)).one()
+        if vehicle_lock is not None:
+            params["space"] = vehicle_lock
+        query = _START if vehicle_lock is None else _START_LOCKED
+        row = (await session.execute(query, params)).one()
         rules = await lab_rules(session, tuple(row[:4]))
         ranking = rules.ranking(need.test_type, need.drive_type, need.weight_class, need.facility)
         search = cls(session, need, span, ignore_allocation, rules, ranking)
@@ -324,9 +330,14 @@ _VEHICLE_BOOKINGS = (
     " WHERE vehicle_id = :vehicle AND status <> 'cancelled'"
     " AND start_date <= :end AND end_date >= :start"
 )
-_START = text(
+_START_SQL = (
     f"SELECT {VERSION_COLUMNS}, busy.*, mine.* FROM {VERSION_FROM}"
     f" CROSS JOIN LATERAL ({_BUSY_DAYS}) busy CROSS JOIN LATERAL ({_VEHICLE_BOOKINGS}) mine"
+)
+_START = text(_START_SQL)
+# The lock is taken (an InitPlan, run once) before the rows are read.
+_START_LOCKED = text(
+    _START_SQL + " WHERE (SELECT pg_advisory_xact_lock(:space, :vehicle)::text) IS NOT NULL"
 )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -62,6 +62,7 @@ _DEADLOCK = "40P01"
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:space, :id)")
 _VEHICLE_LOCKS, _DYNO_LOCKS = 1, 2
 _DEADLOCK_RETRIES = 3
+_CLAIM_BATCH = 32  # free dynos offered to one claim: the first not being booked by others wins
 
 
 @dataclass
@@ -139,6 +140,7 @@ async def auto_allocate(
         need,
         Window(requested.start, requested.shifted(shifts).end),
         vehicle_id=vehicle.id,
+        vehicle_lock=_VEHICLE_LOCKS,
     )
     if not search.compatible:
         await search.explain(result := await search.evaluate(requested))
@@ -157,23 +159,17 @@ async def auto_allocate(
         locked: set[int] = set()  # dynos another booking is being placed on: tried last
         waiting = False
         while True:
-            best = search.best(
-                search.free_mask(window), 1, lost_here | (set() if waiting else locked)
-            )
-            if not best:
+            skip = lost_here if waiting else lost_here | locked
+            candidates = search.best(search.free_mask(window), 1 if waiting else _CLAIM_BATCH, skip)
+            if not candidates:
                 if locked and not waiting:
                     waiting = True  # only dynos others were placing on are left: wait for them
                     continue
                 break
-            dyno, got = await _claim(
-                session, actor, vehicle.id, best[0], wait=waiting, stamp=not stamped
-            )
+            dyno = await _claim(session, actor, candidates, wait=waiting, stamp=not stamped)
             stamped = True
-            if dyno is None:  # deleted since the search read the lab
-                lost_here.add(best[0])
-                continue
-            if not got:
-                locked.add(dyno.id)
+            if dyno is None:  # all were being booked by others (or deleted): try them last
+                (lost_here if waiting else locked).update(candidates)
                 continue
             allocation = await _place(session, actor, vehicle, dyno, need, window)
             if allocation is not None:
@@ -200,22 +196,30 @@ async def auto_allocate(
 
 
 async def _claim(
-    session: AsyncSession, actor: Actor, vehicle_id: int, dyno_id: int, *, wait: bool, stamp: bool
-) -> tuple[Dyno | None, bool]:
-    """In one statement: load the dyno, stamp the actor for the audit (once), take the vehicle's
-    lock (waiting) and the dyno's (waiting only with `wait`, else give up at once: another
-    booking is being placed on it). Same lock order as `_lock_slot`; held to the end."""
-    dyno_lock = (func.pg_advisory_xact_lock if wait else func.pg_try_advisory_xact_lock)(
-        _DYNO_LOCKS, dyno_id
-    )
-    query = select(
-        Dyno,
-        func.pg_advisory_xact_lock(_VEHICLE_LOCKS, vehicle_id),
-        dyno_lock,
-        *(audit_stamp.columns(actor) if stamp else ()),
-    ).where(Dyno.id == dyno_id)
-    row = (await session.execute(query)).one_or_none()
-    return (None, False) if row is None else (row[0], wait or bool(row[2]))
+    session: AsyncSession, actor: Actor, candidates: list[int], *, wait: bool, stamp: bool
+) -> Dyno | None:
+    """In one statement: lock and load the first of `candidates` (best first) no other booking
+    is being placed on, and stamp the actor for the audit (once). The vehicle is already locked
+    (`Search.start(vehicle_lock=...)`), so the order is that of `_lock_slot`. With `wait` (one
+    candidate) wait for its lock instead. Locks are held to the end of the transaction."""
+    if wait:
+        lock = func.pg_advisory_xact_lock(_DYNO_LOCKS, candidates[0])
+        query = select(Dyno, lock).where(Dyno.id == candidates[0])
+    else:
+        offered = text("unnest(CAST(:candidates AS integer[])) AS c(id)").bindparams(
+            candidates=candidates
+        )
+        lockable = text("pg_try_advisory_xact_lock(:dyno_space, c.id)").bindparams(
+            dyno_space=_DYNO_LOCKS
+        )
+        first_free = (
+            select(literal_column("c.id")).select_from(offered).where(lockable).limit(1)
+        ).scalar_subquery()
+        query = select(Dyno).where(Dyno.id == first_free)
+    if stamp:
+        query = query.add_columns(*audit_stamp.columns(actor))
+    row = (await session.execute(query)).first()
+    return None if row is None else row[0]
 
 
 async def _place(
