@@ -170,7 +170,8 @@ async def bench_availability(
 class Server:
     """`dyno serve` processes (one per port) on a lab database."""
 
-    def __init__(self, url: URL, processes: int, log_dir: Path) -> None:
+    def __init__(self, url: URL, processes: int, log_dir: Path, headers: dict[str, str]) -> None:
+        self.headers = headers
         self.env = {
             **os.environ,
             "DATABASE_URL": url.render_as_string(hide_password=False),
@@ -209,6 +210,19 @@ class Server:
                 if time.monotonic() > deadline:
                     raise SystemExit(f"server on {port} not ready; see {self.log_dir}")
                 time.sleep(0.2)
+        for port in self.ports:  # each process reads the rules snapshot once, before timing
+            httpx.get(
+                f"http://127.0.0.1:{port}/api/v1/availability",
+                params={
+                    "test_type": "brake",
+                    "drive_type": "2WD",
+                    "weight_class": "<10K",
+                    "start_date": TODAY.isoformat(),
+                    "end_date": TODAY.isoformat(),
+                },
+                headers=self.headers,
+                timeout=120,
+            )
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -666,7 +680,7 @@ async def main(args: argparse.Namespace) -> None:
         try:
             figures = await bench_availability(engine, lab_tests(conninfo), queries, rng)
             headers = bench_user(conninfo)
-            with Server(url, 1, args.data_dir) as server:
+            with Server(url, 1, args.data_dir, headers) as server:
                 http_p95 = await bench_http_availability(
                     server, headers, lab_tests(conninfo), args.http_queries, rng
                 )
@@ -683,12 +697,12 @@ async def main(args: argparse.Namespace) -> None:
             await bench_contention(engine, conninfo, FAR + dt.timedelta(days=3500))
             vehicles = bookable(conninfo, 40000, f"HT{rng.randint(0, 10**6)}")
             rates = {}
-            with Server(url, 1, args.data_dir) as one:
+            with Server(url, 1, args.data_dir, headers) as one:
                 for clients in (1, 8, 32):
                     rates[(1, clients)] = await bench_http_booking(
                         one, headers, vehicles, clients, args.seconds, rng
                     )
-            with Server(url, 2, args.data_dir) as two:
+            with Server(url, 2, args.data_dir, headers) as two:
                 rates[(2, 32)] = await bench_http_booking(
                     two, headers, vehicles, 32, args.seconds, rng
                 )

@@ -246,7 +246,7 @@ class Search:
         busy = 0
         for offset in range(window.days):
             busy |= self.busy.get(window.start + dt.timedelta(days=offset), 0)
-        outside = self.rules.outside_mask(window.start, window.end)
+        outside = self.ranking.outside_mask(window.start, window.end)
         return self.ranking.mask & self.rules.enabled_mask & ~busy & ~outside
 
     def best(self, free: int, limit: int, exclude: Collection[int] = ()) -> list[int]:

@@ -49,6 +49,15 @@ class Ranking:
     order: list[int]
     mask: int
     pressure: dict[int, float]
+    windowed: list[DynoFacts]  # those with a commissioning window
+
+    def outside_mask(self, start: dt.date, end: dt.date) -> int:
+        """Those whose commissioning window the window leaves."""
+        mask = 0
+        for d in self.windowed:
+            if d.outside(start, end):
+                mask |= 1 << d.id
+        return mask
 
 
 @dataclass
@@ -60,7 +69,10 @@ class LabRules:
     test_types: list[str]
     enabled_mask: int
     windowed: list[DynoFacts]  # dynos with a commissioning window
+    # Per enabled dyno, per test type it can run: the sum of 1 / supply over those combinations.
+    by_test: dict[int, dict[str, float]] = field(default_factory=dict)
     _rankings: dict[tuple[str, str, str, str | None], Ranking] = field(default_factory=dict)
+    _windowed_set: set[DynoFacts] | None = None
 
     @classmethod
     def build(cls, dynos: list[DynoFacts], rules: list[tuple[int, str, str, str]]) -> LabRules:
@@ -77,6 +89,13 @@ class LabRules:
                 by_combo[combo].append(dyno_id)
                 if facts[dyno_id].enabled:
                     supply[combo] += 1
+        by_test: dict[int, dict[str, float]] = {}
+        for dyno_id, own in combos.items():
+            if facts[dyno_id].enabled:
+                terms: dict[str, list[float]] = defaultdict(list)
+                for combo in own:
+                    terms[combo[0]].append(1 / supply[combo])
+                by_test[dyno_id] = {t: math.fsum(v) for t, v in sorted(terms.items())}
         return cls(
             dynos=facts,
             combos={k: frozenset(v) for k, v in combos.items()},
@@ -85,6 +104,7 @@ class LabRules:
             test_types=sorted({r[1] for r in rules}),
             enabled_mask=sum(1 << d.id for d in dynos if d.enabled),
             windowed=[d for d in dynos if d.available_from or d.available_to],
+            by_test=by_test,
         )
 
     def ranking(self, test_type: str, drive: str, weight: str, facility: str | None) -> Ranking:
@@ -95,22 +115,25 @@ class LabRules:
                 ids = [i for i in ids if self.dynos[i].facility.casefold() == key[3]]
             pressure = {i: self.pressure(i, test_type) for i in ids}
             order = sorted(ids, key=lambda i: (round(pressure[i], 9), i))
-            found = Ranking(order, sum(1 << i for i in ids), pressure)
+            mask = 0
+            for i in ids:
+                mask |= 1 << i
+            windowed = [self.dynos[i] for i in ids if self.dynos[i] in self.windowed_set]
+            found = Ranking(order, mask, pressure, windowed)
             self._rankings[key] = found
         return found
 
     def pressure(self, dyno_id: int, test_type: str) -> float:
         """How much other tests need the dyno: the sum of 1 / (enabled dynos able to run it)
         over its other combinations; 0 for a disabled dyno (as `rules.pressures`)."""
-        if not self.dynos[dyno_id].enabled:
-            return 0.0
-        return math.fsum(
-            1 / self.supply[c] for c in self.combos.get(dyno_id, ()) if c[0] != test_type
-        )
+        own = self.by_test.get(dyno_id, {})
+        return math.fsum(v for t, v in own.items() if t != test_type)
 
-    def outside_mask(self, start: dt.date, end: dt.date) -> int:
-        """Dynos whose commissioning window the window leaves."""
-        return sum(1 << d.id for d in self.windowed if d.outside(start, end))
+    @property
+    def windowed_set(self) -> set[DynoFacts]:
+        if self._windowed_set is None:
+            self._windowed_set = set(self.windowed)
+        return self._windowed_set
 
 
 VERSION_COLUMNS = (
