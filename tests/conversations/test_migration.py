@@ -24,7 +24,7 @@ CHECKPOINT_TABLES = {
     "checkpoint_writes",
     "checkpoint_migrations",
 }
-NOT_MAPPED = {"dyno_occupancy"} | CHECKPOINT_TABLES
+NOT_MAPPED = {"dyno_occupancy", "dyno_busy_days", "scheduling_rules_version"} | CHECKPOINT_TABLES
 INDEXES = {
     "ix_conversations_owner_recent",
     "ix_conversations_title_trgm",

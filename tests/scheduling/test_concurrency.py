@@ -169,12 +169,18 @@ async def test_a_refreshed_search_sees_a_booking_moved_after_it_was_read(committ
     window = Window(START, START + dt.timedelta(days=5))
     async with factory() as session, session.begin():
         search = await Search.start(session, Need.of("brake", "2WD", 6000), window)
-        assert [d.id for d in search.evaluate(Window(START, START)).free] == [first.id, second.id]
+        assert [d.id for d in (await search.evaluate(Window(START, START))).free] == [
+            first.id,
+            second.id,
+        ]
         with psycopg.connect(libpq_conninfo(committed.url), autocommit=True) as other:
             other.execute(*_move(moved.id, first.id, START, START))
         await search.reload(refresh=True)
-        assert [d.id for d in search.evaluate(Window(START, START)).free] == [second.id]
-        assert [d.id for d in search.evaluate(Window(later, later)).free] == [first.id, second.id]
+        assert [d.id for d in (await search.evaluate(Window(START, START))).free] == [second.id]
+        assert [d.id for d in (await search.evaluate(Window(later, later))).free] == [
+            first.id,
+            second.id,
+        ]
 
 
 async def test_a_move_that_loses_its_connection_fails_as_an_outage_not_a_bug(
@@ -206,3 +212,60 @@ async def test_a_move_that_loses_its_connection_fails_as_an_outage_not_a_bug(
             )
         await session.rollback()
     assert unavailable(caught.value) is not None, repr(caught.value)
+
+
+async def test_an_uncontended_booking_takes_at_most_five_statements(committed: AsyncEngine):
+    (vehicle_id,) = await seed(committed, dynos=5, vehicles=1)
+    statements: list[str] = []
+    factory = make_session_factory(committed)
+    async with factory() as session:  # the rules snapshot is read once per change of the rules
+        await Search.start(session, Need.of("brake", "2WD", 6000), Window(START, START))
+    async with factory() as session, session.begin():
+        connection = await session.connection()  # checked out (and pinged) before counting
+        event.listen(
+            connection.sync_connection,
+            "before_cursor_execute",
+            lambda conn, cursor, statement, *_: statements.append(statement),
+        )
+        await booking.auto_allocate(
+            session,
+            ACTOR,
+            vehicle_id=vehicle_id,
+            test_type="brake",
+            start_date=START,
+            days_to_complete=2,
+        )
+    assert len(statements) <= 5, [s[:60] for s in statements]  # COMMIT is not counted
+
+
+async def test_fifty_concurrent_requests_spread_over_the_dynos_instead_of_queueing(
+    committed: AsyncEngine,
+):
+    """Everyone's best dyno is the same; a request that finds it being booked takes the next
+    one it can lock in the same statement, so the statements stay close to a handful per
+    request, not one more per request ahead of it."""
+    vehicle_ids = await seed(committed, dynos=60, vehicles=50)
+    inserts: list[int] = []
+    statements: list[int] = []
+
+    @event.listens_for(committed.sync_engine, "before_cursor_execute")
+    def count(conn, cursor, statement, *_):  # type: ignore[no-untyped-def]
+        statements.append(1)
+        if statement.startswith("INSERT INTO allocations"):
+            inserts.append(1)
+
+    try:
+        results = await asyncio.gather(
+            *(
+                attempt(committed, vehicle_id=v, start_date=START, days_to_complete=3)
+                for v in vehicle_ids
+            )
+        )
+    finally:
+        event.remove(committed.sync_engine, "before_cursor_execute", count)
+    assert all(isinstance(r, tuple) for r in results), results
+    assert len({dyno for dyno, _ in results}) == 50  # type: ignore[misc]
+    assert len(inserts) < 100, f"{len(inserts)} inserts for 50 bookings"
+    assert len(statements) < 500, f"{len(statements)} statements for 50 bookings"
+    async with AsyncSession(committed) as session:
+        assert await overlaps(session) == 0

@@ -5,7 +5,7 @@ stamp is recorded with the channel `sql`."""
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, func, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent.auth.actor import Actor
@@ -28,3 +28,14 @@ async def stamp(session: AsyncSession, actor: Actor) -> None:
             "label": (actor.label or "")[:LABEL_MAX],
         },
     )
+
+
+def columns(actor: Actor) -> tuple[ColumnElement[str], ...]:
+    """The same settings as `stamp`, as columns to add to a statement the caller runs anyway
+    (one round trip fewer on hot paths)."""
+    values = (
+        ("dyno.actor_id", "" if actor.user_id is None else str(actor.user_id)),
+        ("dyno.channel", actor.channel.value),
+        ("dyno.actor_label", (actor.label or "")[:LABEL_MAX]),
+    )
+    return tuple(func.set_config(name, value, True) for name, value in values)

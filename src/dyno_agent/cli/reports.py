@@ -72,6 +72,7 @@ def availability(
             drive_type=drive,
             weight_lbs=weight_lbs,
             weight_class=klass,
+            explain=True,
         )
         read = AvailabilityRead.of(result)
         hint = (

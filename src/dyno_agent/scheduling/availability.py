@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dyno_agent.scheduling import rules
+from dyno_agent.scheduling.lab_rules import (
+    VERSION_COLUMNS,
+    VERSION_FROM,
+    LabRules,
+    Ranking,
+    lab_rules,
+)
 from dyno_agent.scheduling.models import (
     Allocation,
     AllocationStatus,
     Dyno,
-    DynoRule,
     MaintenanceWindow,
 )
 from dyno_agent.scheduling.vocab import (
@@ -27,6 +33,7 @@ from dyno_agent.scheduling.windows import Window, booking_window
 
 BlockReason = Literal["disabled", "outside_window", "maintenance", "busy"]
 SEARCH_HORIZON_DAYS = 730
+DEFAULT_LIMIT = 20  # free dynos in an answer, best first
 
 
 @dataclass(frozen=True)
@@ -78,21 +85,28 @@ class Blocked:
 class Availability:
     need: Need
     window: Window
-    free: list[Dyno]  # best first (lowest pressure, then id)
-    blocked: list[Blocked]
+    free: list[Dyno]  # best first (lowest pressure, then id), at most `limit` of them
+    blocked: list[Blocked]  # filled when nothing is free or when asked (`explain`)
     pressure: dict[int, float]
     earliest_start: dt.date | None = None
     earliest_dyno: Dyno | None = None
     known_test_types: list[str] = field(default_factory=list)
+    free_count: int = 0  # all free compatible dynos, `free` holds the best of them
+    compatible_count: int = 0
 
     @property
     def compatible(self) -> bool:
-        return bool(self.free or self.blocked)
+        return self.compatible_count > 0
+
+    @property
+    def blocked_count(self) -> int:
+        return self.compatible_count - self.free_count
 
     def explain(self) -> str:
         if self.free:
             names = ", ".join(d.name for d in self.free)
-            return f"{len(self.free)} dyno(s) free: {names}."
+            more = f" (best {len(self.free)} shown)" if self.free_count > len(self.free) else ""
+            return f"{self.free_count} dyno(s) free{more}: {names}."
         if not self.compatible:
             return f"No dyno is compatible with {self.need.describe()}."
         parts = [f"{b.dyno.name} ({b.detail})" for b in self.blocked]
@@ -130,11 +144,14 @@ async def find_available_dynos(
     drive_type: str,
     weight_lbs: int | None = None,
     weight_class: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    explain: bool = False,
 ) -> Availability:
-    """Compatible, enabled, commissioned, maintenance-free and unbooked dynos for the window."""
+    """Compatible, enabled, commissioned, maintenance-free and unbooked dynos for the window: the
+    best `limit` and how many; why the others are not free when none is or when `explain`."""
     need = Need.of(test_type, drive_type, weight_lbs, weight_class)
     window = booking_window(start_date, end_date=end_date)
-    return await availability_for(session, need, window)
+    return await availability_for(session, need, window, limit=limit, explain_blocked=explain)
 
 
 async def availability_for(
@@ -144,11 +161,14 @@ async def availability_for(
     *,
     ignore_allocation: int | None = None,
     explain: bool = True,
+    limit: int = DEFAULT_LIMIT,
+    explain_blocked: bool = False,
 ) -> Availability:
     """Availability for a validated need and window (`ignore_allocation`: the one being moved).
-    With `explain=False` the earliest-free search is skipped (callers that only need free dynos)."""
+    With `explain=False` the earliest-free search is skipped (callers that only need free dynos);
+    `explain_blocked` lists the reasons of blocked dynos even when some are free."""
     search = await Search.start(session, need, window, ignore_allocation)
-    result = search.evaluate(window)
+    result = await search.evaluate(window, limit=limit, explain=explain_blocked)
     if explain:
         await search.explain(result)
     return result
@@ -156,78 +176,179 @@ async def availability_for(
 
 @dataclass
 class Search:
-    """Compatible dynos, their pressure and their occupancy over a span, loaded once, so many
-    windows inside the span (backup shifts) are evaluated without going back to the database."""
+    """The compatible dynos ranked (from the cached rules snapshot) and the per-day busy bitmaps
+    of a span, read in one round trip, so many windows inside the span (backup shifts) are
+    evaluated without reading the bookings; only the dynos in the answer are loaded."""
 
     session: AsyncSession
     need: Need
     span: Window
     ignore_allocation: int | None
-    dynos: list[Dyno]
-    pressure: dict[int, float]
-    bookings: dict[int, list[Allocation]] = field(default_factory=dict)
-    maintenance: dict[int, list[MaintenanceWindow]] = field(default_factory=dict)
+    rules: LabRules
+    ranking: Ranking
+    busy: dict[dt.date, int] = field(default_factory=dict)
+    # With `vehicle_id`: the vehicle's non-cancelled bookings in the span, (id, start, end).
+    vehicle_bookings: list[tuple[int, dt.date, dt.date]] = field(default_factory=list)
 
     @classmethod
     async def start(
-        cls, session: AsyncSession, need: Need, span: Window, ignore_allocation: int | None = None
+        cls,
+        session: AsyncSession,
+        need: Need,
+        span: Window,
+        ignore_allocation: int | None = None,
+        *,
+        vehicle_id: int | None = None,
+        vehicle_lock: int | None = None,
     ) -> Search:
-        dynos = [
-            dyno
-            for dyno in await rules.compatible_dynos(
-                session, need.test_type, need.drive_type, need.weight_class
-            )
-            if need.admits(dyno)
-        ]
-        pressure = await rules.pressures(session, [d.id for d in dynos], need.test_type)
-        search = cls(session, need, span, ignore_allocation, dynos, pressure)
-        await search.reload()
+        """`vehicle_id`: also read that vehicle's bookings in the span; `vehicle_lock`: and take
+        its transaction-level advisory lock in that lock space (the booking's), first."""
+        params = {"start": span.start, "end": span.end, "vehicle": vehicle_id or 0}
+        if vehicle_lock is not None:
+            params["space"] = vehicle_lock
+        query = _START if vehicle_lock is None else _START_LOCKED
+        row = (await session.execute(query, params)).one()
+        rules = await lab_rules(session, tuple(row[:4]))
+        ranking = rules.ranking(need.test_type, need.drive_type, need.weight_class, need.facility)
+        search = cls(session, need, span, ignore_allocation, rules, ranking)
+        search.busy = _decode(row[4], row[5])
+        mine = zip(row[6] or [], row[7] or [], row[8] or [], strict=True)
+        search.vehicle_bookings = sorted(mine, key=lambda b: (b[1], b[0]))
+        await search._unmark_ignored()
         return search
 
-    async def reload(self, *, refresh: bool = False) -> None:
-        """Read bookings and maintenance; `refresh` after a lost race, so that rows already in
-        the session are overwritten with what other transactions committed since (a booking moved
-        onto a candidate would otherwise keep its old dyno and dates here)."""
-        ids = [d.id for d in self.dynos]
-        self.bookings = await overlapping_allocations(
-            self.session, ids, self.span, self.ignore_allocation, refresh=refresh
-        )
-        self.maintenance = await overlapping_maintenance(
-            self.session, ids, self.span, refresh=refresh
-        )
+    @property
+    def compatible(self) -> bool:
+        return bool(self.ranking.order)
 
-    def evaluate(self, window: Window) -> Availability:
-        free: list[Dyno] = []
-        blocked: list[Blocked] = []
-        for dyno in self.dynos:
-            bookings = [
-                a
-                for a in self.bookings.get(dyno.id, [])
-                if window.overlaps(a.start_date, a.end_date)
-            ]
-            maintenance = [
-                m
-                for m in self.maintenance.get(dyno.id, [])
-                if window.overlaps(m.start_date, m.end_date)
-            ]
-            reason = block_reason(dyno, window, bookings, maintenance)
-            (blocked.append(reason) if reason else free.append(dyno))
-        free.sort(key=lambda d: (round(self.pressure.get(d.id, 0.0), 9), d.id))
-        pressure = {d.id: self.pressure.get(d.id, 0.0) for d in free}
-        return Availability(self.need, window, free, blocked, pressure)
+    async def reload(self, *, refresh: bool = False) -> None:
+        """Read the busy bitmaps again (after a lost race: they are never stale, `refresh` is
+        kept for callers)."""
+        row = await self.session.execute(_BUSY, {"start": self.span.start, "end": self.span.end})
+        days, bits = row.one()
+        self.busy = _decode(days, bits)
+        await self._unmark_ignored()
+
+    async def _unmark_ignored(self) -> None:
+        """The booking being moved does not block its own dyno (bookings of a dyno never
+        overlap, so its days hold only its own bit)."""
+        if self.ignore_allocation is None:
+            return
+        moved = await self.session.get(Allocation, self.ignore_allocation)
+        if moved is None or moved.dyno_id is None or moved.status == AllocationStatus.cancelled:
+            return
+        bit = 1 << moved.dyno_id
+        for day, mask in self.busy.items():
+            if moved.start_date <= day <= moved.end_date:
+                self.busy[day] = mask & ~bit
+
+    def free_mask(self, window: Window) -> int:
+        busy = 0
+        for offset in range(window.days):
+            busy |= self.busy.get(window.start + dt.timedelta(days=offset), 0)
+        outside = self.ranking.outside_mask(window.start, window.end)
+        return self.ranking.mask & self.rules.enabled_mask & ~busy & ~outside
+
+    def best(self, free: int, limit: int, exclude: Collection[int] = ()) -> list[int]:
+        found: list[int] = []
+        for dyno_id in self.ranking.order:
+            if len(found) >= limit:
+                break
+            if free >> dyno_id & 1 and dyno_id not in exclude:
+                found.append(dyno_id)
+        return found
+
+    async def evaluate(
+        self,
+        window: Window,
+        *,
+        limit: int = DEFAULT_LIMIT,
+        exclude: Collection[int] = (),
+        explain: bool = False,
+    ) -> Availability:
+        """The best `limit` free dynos for the window (not in `exclude`); the blocked ones with
+        their reasons when none is free or when `explain`."""
+        free = self.free_mask(window)
+        for dyno_id in exclude:
+            free &= ~(1 << dyno_id)
+        best = self.best(free, limit)
+        blocked_ids = (
+            [i for i in sorted(self.ranking.order) if not free >> i & 1]
+            if explain or not best
+            else []
+        )
+        loaded = await _load_dynos(self.session, best + blocked_ids)
+        result = Availability(
+            self.need,
+            window,
+            [loaded[i] for i in best],
+            [],
+            {i: self.ranking.pressure[i] for i in best},
+            free_count=free.bit_count(),
+            compatible_count=len(self.ranking.order),
+        )
+        if blocked_ids:
+            result.blocked = await self._reasons([loaded[i] for i in blocked_ids], window)
+        return result
+
+    async def _reasons(self, dynos: list[Dyno], window: Window) -> list[Blocked]:
+        ids = [d.id for d in dynos]
+        bookings = await overlapping_allocations(
+            self.session, ids, window, self.ignore_allocation, refresh=True
+        )
+        maintenance = await overlapping_maintenance(self.session, ids, window, refresh=True)
+        blocked = []
+        for dyno in dynos:
+            reason = block_reason(
+                dyno, window, bookings.get(dyno.id, []), maintenance.get(dyno.id, [])
+            )
+            if reason is not None:
+                blocked.append(reason)
+        return blocked
 
     async def explain(self, result: Availability) -> None:
         """Fill in the earliest free start (when nothing is free) or the known test types (when
         nothing is compatible)."""
         if not result.free and result.blocked:
-            candidates = [d for d in self.dynos if d.enabled]
+            candidates = [b.dyno for b in result.blocked if b.dyno.enabled]
             found = await earliest_free(
                 self.session, candidates, result.window, self.ignore_allocation
             )
             if found:
                 result.earliest_start, result.earliest_dyno = found
-        if not self.dynos:
-            result.known_test_types = await _known_test_types(self.session)
+        if not self.ranking.order:
+            result.known_test_types = list(self.rules.test_types)
+
+
+_BUSY_DAYS = (
+    "SELECT array_agg(day ORDER BY day), array_agg(dynos ORDER BY day) FROM dyno_busy_days"
+    " WHERE day BETWEEN :start AND :end"
+)
+_BUSY = text(_BUSY_DAYS)
+_VEHICLE_BOOKINGS = (
+    "SELECT array_agg(id), array_agg(start_date), array_agg(end_date) FROM allocations"
+    " WHERE vehicle_id = :vehicle AND status <> 'cancelled'"
+    " AND start_date <= :end AND end_date >= :start"
+)
+_START_SQL = (
+    f"SELECT {VERSION_COLUMNS}, busy.*, mine.* FROM {VERSION_FROM}"
+    f" CROSS JOIN LATERAL ({_BUSY_DAYS}) busy CROSS JOIN LATERAL ({_VEHICLE_BOOKINGS}) mine"
+)
+_START = text(_START_SQL)
+# The lock is taken (an InitPlan, run once) before the rows are read.
+_START_LOCKED = text(
+    _START_SQL + " WHERE (SELECT pg_advisory_xact_lock(:space, :vehicle)::text) IS NOT NULL"
+)
+
+
+def _decode(days: list[dt.date] | None, bits: list[bytes] | None) -> dict[dt.date, int]:
+    return {day: int.from_bytes(b, "little") for day, b in zip(days or [], bits or [], strict=True)}
+
+
+async def _load_dynos(session: AsyncSession, ids: list[int]) -> dict[int, Dyno]:
+    if not ids:
+        return {}
+    return {d.id: d for d in await session.scalars(select(Dyno).where(Dyno.id.in_(ids)))}
 
 
 def block_reason(
@@ -337,8 +458,3 @@ def _first_gap(
     if dyno.available_to and candidate + length > dyno.available_to:
         return None
     return candidate
-
-
-async def _known_test_types(session: AsyncSession) -> list[str]:
-    rows = await session.scalars(select(DynoRule.test_type).distinct().order_by(DynoRule.test_type))
-    return list(rows)

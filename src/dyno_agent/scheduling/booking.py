@@ -16,11 +16,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
-from sqlalchemy import select, text
+from sqlalchemy import func, literal_column, select, text
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient
+from sqlalchemy.orm.attributes import set_committed_value
 
+from dyno_agent.audit import stamp as audit_stamp
 from dyno_agent.auth.actor import Actor
 from dyno_agent.auth.models import Role
 from dyno_agent.config import get_settings
@@ -43,7 +46,6 @@ from dyno_agent.scheduling.allocations import get_allocation
 from dyno_agent.scheduling.availability import (
     Need,
     Search,
-    availability_for,
     block_reason,
     overlapping_allocations,
     overlapping_maintenance,
@@ -65,6 +67,7 @@ _DEADLOCK = "40P01"
 _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:space, :id)")
 _VEHICLE_LOCKS, _DYNO_LOCKS = 1, 2
 _DEADLOCK_RETRIES = 3
+_CLAIM_BATCH = 32  # free dynos offered to one claim: the first not being booked by others wins
 
 
 @dataclass
@@ -193,51 +196,123 @@ async def auto_allocate(
         raise InvalidInput(
             f"max_backup_days must be between 0 and {limit}.", field="max_backup_days"
         )
-    await audit.stamp(session, actor)
-
     shifts = max_backup_days if backup else 0
     search = await Search.start(
-        session, need, Window(requested.start, requested.shifted(shifts).end)
+        session,
+        need,
+        Window(requested.start, requested.shifted(shifts).end),
+        vehicle_id=vehicle.id,
+        vehicle_lock=_VEHICLE_LOCKS,
     )
-    if not search.dynos:
-        await search.explain(result := search.evaluate(requested))
+    if not search.compatible:
+        await search.explain(result := await search.evaluate(requested))
         refusal = NotCompatible(result.explain(), **result.details())
         raise await _with_suggestions(session, refusal, need)
-    vehicle_bookings = await _vehicle_bookings(session, vehicle.id, search.span)
-    vehicle_clash: Allocation | None = None  # the vehicle's own booking in the requested window
+    vehicle_clash: int | None = None  # the vehicle's own booking in the requested window
     vehicle_free_somewhere = False
+    stamped = False
     for shift in range(shifts + 1):
         window = requested.shifted(shift)
-        clash = next(
-            (a for a in vehicle_bookings if window.overlaps(a.start_date, a.end_date)), None
-        )
+        clash = next((b[0] for b in search.vehicle_bookings if window.overlaps(b[1], b[2])), None)
         if clash is not None:
             vehicle_clash = vehicle_clash or clash
             continue
         vehicle_free_somewhere = True
         lost_here: set[int] = set()  # dynos that lost a race for this window: never retried
-        while free := [d for d in search.evaluate(window).free if d.id not in lost_here]:
-            allocation = _new_allocation(actor, vehicle, free[0], need, window)
-            lost = await _insert(session, allocation, actor)
-            if lost is None:
+        locked: set[int] = set()  # dynos another booking is being placed on: tried last
+        waiting = False
+        while True:
+            skip = lost_here if waiting else lost_here | locked
+            candidates = search.best(search.free_mask(window), 1 if waiting else _CLAIM_BATCH, skip)
+            if not candidates:
+                if locked and not waiting:
+                    waiting = True  # only dynos others were placing on are left: wait for them
+                    continue
+                break
+            dyno = await _claim(session, actor, candidates, wait=waiting, stamp=not stamped)
+            stamped = True
+            if dyno is None:  # all were being booked by others (or deleted): try them last
+                (lost_here if waiting else locked).update(candidates)
+                continue
+            allocation = await _place(session, actor, vehicle, dyno, need, window)
+            if allocation is not None:
                 message = (
                     "Allocated in requested window."
                     if shift == 0
                     else f"Allocated with backup shift of {shift} day(s)."
                 )
                 return BookingResult(allocation, message, shift)
-            if lost == _VEHICLE_RACE:
-                raise _race_error(lost, free[0], vehicle)
-            lost_here.add(free[0].id)
-            await search.reload(refresh=True)  # a concurrent write took it: look again, fresh
-    result = search.evaluate(requested)
+            metrics.record_booking(actor.channel, "lost_race")
+            if await _vehicle_clash(session, vehicle.id, window) is not None:
+                raise _race_error(_VEHICLE_RACE, dyno, vehicle)
+            lost_here.add(dyno.id)
+            await search.reload()  # a concurrent write took it: look again
+    result = await search.evaluate(requested)
     if vehicle_clash is not None and (result.free or not vehicle_free_somewhere):
-        raise _vehicle_busy(vehicle, vehicle_clash)
+        clashing = await session.get(Allocation, vehicle_clash)
+        assert clashing is not None
+        raise _vehicle_busy(vehicle, clashing)
     await search.explain(result)
     message = result.explain()
     if backup and max_backup_days:
         message += f" No start within {max_backup_days} day(s) after {start_date} worked either."
     raise NoCapacity(message, **result.details(), backup_days_tried=shifts)
+
+
+async def _claim(
+    session: AsyncSession, actor: Actor, candidates: list[int], *, wait: bool, stamp: bool
+) -> Dyno | None:
+    """In one statement: lock and load the first of `candidates` (best first) no other booking
+    is being placed on, and stamp the actor for the audit (once). The vehicle is already locked
+    (`Search.start(vehicle_lock=...)`), so the order is that of `_lock_slot`. With `wait` (one
+    candidate) wait for its lock instead. Locks are held to the end of the transaction."""
+    if wait:
+        lock = func.pg_advisory_xact_lock(_DYNO_LOCKS, candidates[0])
+        query = select(Dyno, lock).where(Dyno.id == candidates[0])
+    else:
+        offered = text("unnest(CAST(:candidates AS integer[])) AS c(id)").bindparams(
+            candidates=candidates
+        )
+        lockable = text("pg_try_advisory_xact_lock(:dyno_space, c.id)").bindparams(
+            dyno_space=_DYNO_LOCKS
+        )
+        first_free = (
+            select(literal_column("c.id")).select_from(offered).where(lockable).limit(1)
+        ).scalar_subquery()
+        query = select(Dyno).where(Dyno.id == first_free)
+    if stamp:
+        query = query.add_columns(*audit_stamp.columns(actor))
+    row = (await session.execute(query)).first()
+    return None if row is None else row[0]
+
+
+async def _place(
+    session: AsyncSession, actor: Actor, vehicle: Vehicle, dyno: Dyno, need: Need, window: Window
+) -> Allocation | None:
+    """Insert the booking unless a constraint says the dyno or the vehicle is taken on these
+    days (then None, and nothing to undo: no savepoint needed)."""
+    query = (
+        insert(Allocation)
+        .values(
+            vehicle_id=vehicle.id,
+            dyno_id=dyno.id,
+            test_type=need.test_type,
+            start_date=window.start,
+            end_date=window.end,
+            status=AllocationStatus.scheduled.value,
+            created_by=actor.user_id,
+        )
+        .on_conflict_do_nothing()
+        .returning(Allocation)
+    )
+    try:
+        allocation = (await session.scalars(query)).one_or_none()
+    except DBAPIError as exc:
+        raise (translate(exc) or exc) from None
+    if allocation is not None:
+        set_committed_value(allocation, "vehicle", vehicle)
+        set_committed_value(allocation, "dyno", dyno)
+    return allocation
 
 
 @_counted
@@ -432,12 +507,16 @@ async def _move_target(
         target = await dynos.resolve_dyno(session, dyno)
         await ensure_dyno_can_take(session, target, need, window, ignore=allocation.id)
         return target
-    availability = await availability_for(session, need, window, ignore_allocation=allocation.id)
-    for candidate in availability.free:
-        if candidate.id == allocation.dyno_id:
-            return candidate
+    search = await Search.start(session, need, window, ignore_allocation=allocation.id)
+    free = search.free_mask(window)
+    if allocation.dyno_id is not None and free >> allocation.dyno_id & 1:
+        current = await session.get(Dyno, allocation.dyno_id)
+        assert current is not None
+        return current
+    availability = await search.evaluate(window, limit=1)
     if availability.free:
         return availability.free[0]
+    await search.explain(availability)
     raise NoCapacity(availability.explain(), **availability.details())
 
 

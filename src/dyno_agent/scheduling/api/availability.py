@@ -8,11 +8,12 @@ from fastapi import APIRouter, Query
 
 from dyno_agent.deps import CurrentUser, SessionDep
 from dyno_agent.inputs import Day
-from dyno_agent.scheduling.availability import find_available_dynos
+from dyno_agent.scheduling.availability import DEFAULT_LIMIT, find_available_dynos
 from dyno_agent.scheduling.schemas.availability import AvailabilityRead
 from dyno_agent.scheduling.vocab import MAX_WEIGHT_LBS
 
 router = APIRouter(tags=["availability"])
+MAX_LIMIT = 500
 
 
 @router.get("/availability", response_model=AvailabilityRead)
@@ -25,6 +26,12 @@ async def get_availability(
     drive_type: Annotated[str, Query(min_length=1, max_length=20)],
     weight_lbs: Annotated[int | None, Query(ge=1, le=MAX_WEIGHT_LBS)] = None,
     weight_class: Annotated[str | None, Query(max_length=10)] = None,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description="At most this many free dynos, best first.")
+    ] = DEFAULT_LIMIT,
+    explain: Annotated[
+        bool, Query(description="Also say why each blocked dyno is not free.")
+    ] = False,
 ) -> AvailabilityRead:
     """Free compatible dynos for the window, best first; when none, why and the earliest date."""
     result = await find_available_dynos(
@@ -35,5 +42,7 @@ async def get_availability(
         drive_type=drive_type,
         weight_lbs=weight_lbs,
         weight_class=weight_class,
+        limit=limit,
+        explain=explain,
     )
     return AvailabilityRead.of(result)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from dyno_agent.scheduling.availability import Availability
 from dyno_agent.scheduling.schemas.allocations import DynoBrief
@@ -35,6 +35,9 @@ class AvailabilityRead(BaseModel):
     earliest_start: dt.date | None
     earliest_dyno: DynoBrief | None
     message: str
+    free_count: int = Field(description="All free compatible dynos; `free` lists the best.")
+    compatible_count: int
+    blocked_count: int = Field(description="`blocked` lists them when none is free or asked.")
 
     @classmethod
     def of(cls, result: Availability) -> AvailabilityRead:
@@ -66,4 +69,7 @@ class AvailabilityRead(BaseModel):
             if result.earliest_dyno
             else None,
             message=result.explain(),
+            free_count=result.free_count,
+            compatible_count=result.compatible_count,
+            blocked_count=result.blocked_count,
         )
