@@ -252,7 +252,7 @@ def combine(by_rules: Intent, guess: classifier.Prediction) -> Intent:
     chosen = Intent(guess.intent)
     if by_rules is Intent.DECLINE:
         return Intent.DECLINE
-    if chosen is Intent.DECLINE and by_rules in _DESTRUCTIVE_INTENTS:
+    if chosen is Intent.DECLINE and by_rules in _DESTRUCTIVE_INTENTS and guess.score >= PLAUSIBLE:
         return Intent.DECLINE  # a change the classifier reads as a decline: the safe reading
     # Words the examples never saw ("flibbertigibbet") leave the classifier guessing.
     familiar = guess.familiar >= FAMILIAR
