@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import lab_gen  # noqa: E402
-from bench_scheduling import add_history  # noqa: E402
+from bench_scheduling import add_history, percentile, timed  # noqa: E402
 from tests.scheduling.availability_oracle import answer_of, old_availability, same  # noqa: E402
 
 from dyno_agent import errors  # noqa: E402
@@ -74,23 +74,12 @@ LAB_SIZES = {"1k": 1000, "10k": 10000}
 FAR = dt.date(2031, 1, 1)  # bookings made by the benchmark go after this day
 
 
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
 def line(name: str, samples: list[float]) -> str:
     ms = [s * 1000 for s in samples]
     return (
         f"  {name:<40} n={len(ms):<5} p50={percentile(ms, 0.5):8.2f} ms  "
         f"p95={percentile(ms, 0.95):8.2f} ms  mean={statistics.fmean(ms):8.2f} ms"
     )
-
-
-async def timed(call: Callable[[], Awaitable[Any]]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = await call()
-    return time.perf_counter() - start, result
 
 
 CPU: list[float] = []  # client CPU of the last `timed_cpu` calls

@@ -61,7 +61,7 @@ def report(name: str, samples: list[float]) -> None:
     )
 
 
-async def timed(call: Callable[[], Awaitable[object]]) -> tuple[float, object]:
+async def timed(call: Callable[[], Awaitable[Any]]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = await call()
     return time.perf_counter() - start, result
