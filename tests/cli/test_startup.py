@@ -87,3 +87,12 @@ def test_help_lists_every_command_group_without_loading_the_agent():
     for command in ("serve", "vehicles", "ask", "eval", "plan", "export"):
         assert command in done.stdout
     assert "LOADED []" in done.stdout
+
+
+# The server loads the agent but not the stacks only a plan or a workbook export needs: OR-Tools
+# (with the pandas it loads) and openpyxl (with numpy) cost each worker about 60 MB of memory.
+SERVER_ON_DEMAND = ("ortools", "pandas", "openpyxl", "numpy")
+
+
+def test_the_server_app_loads_the_planner_and_workbook_stacks_only_when_used():
+    assert loaded_by(("dyno_agent.app", "dyno_agent.planning.service"), SERVER_ON_DEMAND) == {}

@@ -15,7 +15,7 @@ from dyno_agent.auth.actor import Actor, Channel
 from dyno_agent.auth.models import Role
 from dyno_agent.config import Settings
 from dyno_agent.errors import InvalidInput, PermissionDenied, PlanCommitted, PlanConflicts
-from dyno_agent.planning import service
+from dyno_agent.planning import service, solver
 from dyno_agent.planning.loader import PlanScope
 from dyno_agent.planning.problem import Problem
 from dyno_agent.planning.result import Plan
@@ -230,7 +230,7 @@ async def test_the_solver_runs_off_the_event_loop(
     engineer = await _actor(session, Role.user)
     solving, other_coroutine_ran = threading.Event(), threading.Event()
     seen: list[bool] = []
-    real_solve = service.solve
+    real_solve = solver.solve  # the service imports the solver when it first plans
 
     def solve_after_the_loop_moved(problem: Problem, **options: Any) -> Plan:
         solving.set()
@@ -244,7 +244,7 @@ async def test_the_solver_runs_off_the_event_loop(
                 return
             await asyncio.sleep(0.005)
 
-    monkeypatch.setattr(service, "solve", solve_after_the_loop_moved)
+    monkeypatch.setattr(solver, "solve", solve_after_the_loop_moved)
     planning = service.create_plan(session, engineer, PlanScope(), FAST, planner_settings, TODAY)
     details, _ = await asyncio.gather(planning, other_coroutine())
     assert seen == [True] and details.plan.summary["placed"] == 3

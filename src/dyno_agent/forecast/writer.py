@@ -13,13 +13,13 @@ import datetime as dt
 import io
 import re
 from collections.abc import Mapping, Sequence
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from typing import TYPE_CHECKING
 
 from dyno_agent.forecast.columns import FACILITY, FORECAST_COLUMNS, FORECAST_SHEET
+
+if TYPE_CHECKING:  # openpyxl (and the numpy it loads) is imported by the first XLSX export
+    from openpyxl import Workbook
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 Row = Mapping[str, object]
 
@@ -65,6 +65,9 @@ def sheet_title(name: str, taken: set[str]) -> str:
 
 
 def _xlsx_cell(sheet: WriteOnlyWorksheet, value: object) -> object:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
@@ -88,6 +91,8 @@ def _append_sheet(book: Workbook, title: str, rows: Sequence[Row]) -> None:
 
 def to_xlsx(rows: Sequence[Row]) -> bytes:
     """The workbook: sheet `FORECAST_SHEET` with every row, then one sheet per facility."""
+    from openpyxl import Workbook
+
     book = Workbook(write_only=True)
     taken = {FORECAST_SHEET.casefold(), "history"}  # Excel reserves "History"
     _append_sheet(book, FORECAST_SHEET, rows)

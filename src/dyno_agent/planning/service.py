@@ -42,7 +42,6 @@ from dyno_agent.planning.loader import PLANNABLE, PlanScope, load_problem
 from dyno_agent.planning.models import PlanAssignment, PlanStatus, StoredPlan
 from dyno_agent.planning.problem import Problem
 from dyno_agent.planning.result import Plan
-from dyno_agent.planning.solver import solve
 from dyno_agent.planning.summary import summarize
 from dyno_agent.requests import service as requests
 from dyno_agent.requests.models import TestRequest
@@ -183,6 +182,9 @@ _SOLVES = _Running()
 
 
 def _solve(problem: Problem, time_limit: float, workers: int, seed: int) -> tuple[Plan, dict]:
+    # OR-Tools (and the pandas it loads) cost a server about 1 s and 60 MB; only a plan needs them.
+    from dyno_agent.planning.solver import solve
+
     plan = solve(problem, time_limit_s=time_limit, num_workers=workers, seed=seed)
     return plan, summarize(problem, plan)
 
