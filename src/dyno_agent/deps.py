@@ -18,7 +18,7 @@ from dyno_agent.errors import NotAuthenticated, PermissionDenied
 from dyno_agent.observability.requests import note_user
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 

@@ -47,7 +47,7 @@ class InputModel(BaseModel):
         return value
 
 
-def reject_nul_params(request: Request) -> None:
+async def reject_nul_params(request: Request) -> None:
     """Router dependency: a NUL in any query or path parameter is a 422, before anything runs."""
     from fastapi.exceptions import RequestValidationError
 

@@ -20,7 +20,7 @@ router = APIRouter(tags=["operations"])
 _bearer = HTTPBearer(auto_error=False)
 
 
-def check_metrics_token(
+async def check_metrics_token(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:
