@@ -73,26 +73,19 @@ def create(
     as_json: JsonFlag = False,
 ) -> None:
     """Make a feed token and print its feed URLs (shown only now: the token is not stored)."""
-    from dyno_agent.feeds import links, tokens
-    from dyno_agent.feeds.schemas import FeedLinks, FeedTokenCreate, FeedTokenCreated, FeedTokenRead
-    from dyno_agent.feeds.service import FeedKind
+    from dyno_agent.feeds import links
+    from dyno_agent.feeds.schemas import FeedTokenCreate, FeedTokenCreated
 
     with reported_errors():
         body = FeedTokenCreate(label=label, dyno=dyno, facility=facility, vehicle=vehicle)
-    kind, ref = FeedKind.mine, None
-    for candidate in (FeedKind.dyno, FeedKind.facility, FeedKind.vehicle):
-        if value := getattr(body, candidate.value):
-            kind, ref = candidate, value
+    kind, ref = body.target()
 
     async def work(session: AsyncSession, actor: Actor) -> FeedTokenCreated:
         owner = await _owner(session, actor, user)
-        created = await tokens.create_token(session, owner.id, body.label)
-        link_set = await links.links_for(session, base_url(), created.token, kind, ref)
-        return FeedTokenCreated(
-            **FeedTokenRead.model_validate(created.row).model_dump(),
-            token=created.token,
-            links=FeedLinks(**link_set.as_dict()),
+        created, link_set = await links.create_with_links(
+            session, owner.id, base_url(), label=body.label, kind=kind, ref=ref
         )
+        return FeedTokenCreated.of(created, link_set)
 
     result = transact_as(work)
     if as_json:

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dyno_agent.feeds.service import FeedKind, resolve_target
+from dyno_agent.feeds.tokens import NewToken, create_token
 
 FEEDS_PATH = "/api/v1/feeds/ical"
 
@@ -53,3 +54,20 @@ async def links_for(
         facility=f"{root}/facility/{{facility}}.ics",
         vehicle=f"{root}/vehicle/{{vehicle}}.ics",
     )
+
+
+async def create_with_links(
+    session: AsyncSession,
+    user_id: int,
+    base_url: str,
+    *,
+    label: str | None = None,
+    kind: FeedKind = FeedKind.mine,
+    ref: str | None = None,
+) -> tuple[NewToken, FeedLinkSet]:
+    """A new token for the user and its links, `url` being the feed `kind`/`ref`; the reference
+    is checked before the token is made."""
+    if kind is not FeedKind.mine:
+        await resolve_target(session, kind, ref)
+    created = await create_token(session, user_id, label)
+    return created, await links_for(session, base_url, created.token, kind, ref)

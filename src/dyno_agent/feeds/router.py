@@ -15,7 +15,6 @@ from fastapi import APIRouter, Header, Path, Request, Response, status
 from dyno_agent.deps import CurrentUser, SessionDep, SettingsDep
 from dyno_agent.feeds import links, tokens
 from dyno_agent.feeds.schemas import (
-    FeedLinks,
     FeedTokenCreate,
     FeedTokenCreated,
     FeedTokenRead,
@@ -48,17 +47,11 @@ async def create_token(
     body: FeedTokenCreate,
 ) -> FeedTokenCreated:
     """Make a feed token; the token and its links are shown only in this answer."""
-    kind, ref = FeedKind.mine, None
-    for candidate in (FeedKind.dyno, FeedKind.facility, FeedKind.vehicle):
-        if value := getattr(body, candidate.value):
-            kind, ref = candidate, value
-    created = await tokens.create_token(session, user.id, body.label)
-    link_set = await links.links_for(session, base_url(request, settings), created.token, kind, ref)
-    return FeedTokenCreated(
-        **FeedTokenRead.model_validate(created.row).model_dump(),
-        token=created.token,
-        links=FeedLinks(**link_set.as_dict()),
+    kind, ref = body.target()
+    created, link_set = await links.create_with_links(
+        session, user.id, base_url(request, settings), label=body.label, kind=kind, ref=ref
     )
+    return FeedTokenCreated.of(created, link_set)
 
 
 @router.get("/tokens", response_model=list[FeedTokenRead])

@@ -6,7 +6,9 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from dyno_agent.feeds.tokens import LABEL_MAX_LENGTH
+from dyno_agent.feeds.links import FeedLinkSet
+from dyno_agent.feeds.service import FeedKind
+from dyno_agent.feeds.tokens import LABEL_MAX_LENGTH, NewToken
 
 
 class FeedTokenCreate(BaseModel):
@@ -30,6 +32,13 @@ class FeedTokenCreate(BaseModel):
         if len(given) > 1:
             raise ValueError(f"Give at most one of dyno, facility and vehicle, not {given}.")
         return self
+
+    def target(self) -> tuple[FeedKind, str | None]:
+        """The feed whose link to return: the one named, else the user's own bookings."""
+        for kind in (FeedKind.dyno, FeedKind.facility, FeedKind.vehicle):
+            if value := getattr(self, kind.value):
+                return kind, value
+        return FeedKind.mine, None
 
 
 class FeedTokenRead(BaseModel):
@@ -55,3 +64,11 @@ class FeedLinks(BaseModel):
 class FeedTokenCreated(FeedTokenRead):
     token: str = Field(description="The secret; shown only now, store it or copy the URL.")
     links: FeedLinks
+
+    @classmethod
+    def of(cls, created: NewToken, links: FeedLinkSet) -> FeedTokenCreated:
+        return cls(
+            **FeedTokenRead.model_validate(created.row).model_dump(),
+            token=created.token,
+            links=FeedLinks(**links.as_dict()),
+        )
