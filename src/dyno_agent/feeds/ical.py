@@ -135,11 +135,11 @@ def render(
         prodid=PRODID,
         name=f"Dyno Agent: {name}",
         uid=f"feed-{feed_key}@{domain}",
-        refresh_interval=REFRESH,
         subcomponents=[
             *(booking_event(item, domain) for item in bookings),
             *(maintenance_event(item, domain) for item in maintenance),
         ],
     )
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})  # RFC 7986
     calendar.add("x-published-ttl", "PT15M")  # Outlook's name for REFRESH-INTERVAL
     return calendar.to_ical()
