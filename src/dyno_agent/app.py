@@ -19,6 +19,7 @@ from dyno_agent.conversations import router as conversations_router
 from dyno_agent.db.engine import make_engine, make_session_factory
 from dyno_agent.db.timeouts import DatabaseTimeouts
 from dyno_agent.db.url import open_database
+from dyno_agent.feeds import router as feeds_router
 from dyno_agent.forecast import export_router
 from dyno_agent.forecast import router as imports_router
 from dyno_agent.inputs import reject_nul_params
@@ -64,6 +65,7 @@ def api_router() -> APIRouter:
     router.include_router(imports_router.router)
     router.include_router(plans_router.router)
     router.include_router(business_router.router)
+    router.include_router(feeds_router.router)
     return router
 
 

@@ -99,6 +99,14 @@ class Settings(BaseSettings):
     business_cache_s: float = Field(default=60.0, ge=0, le=3600)
     manual_minutes_per_booking: float = Field(default=30.0, ge=0, le=1440)
 
+    # Calendar feeds (/api/v1/feeds/ical/...): the days before and after today a feed covers,
+    # the domain of event UIDs (allocation-<id>@<domain>; unset: the feed URL's host name) and the
+    # base URL feed links are printed with (unset: the request's, or http://host:port in the CLI).
+    feed_days_back: int = Field(default=90, ge=0, le=3650)
+    feed_days_ahead: int = Field(default=730, ge=1, le=3650)
+    feed_uid_domain: str | None = Field(default=None, pattern=r"^[A-Za-z0-9.-]{1,253}$")
+    feed_base_url: str | None = Field(default=None, pattern=r"^https?://[^\s?#]+$")
+
     # Server
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)

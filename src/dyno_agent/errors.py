@@ -72,6 +72,20 @@ class PlanNotFound(NotFound):
     code = "plan_not_found"
 
 
+class FeedNotFound(NotFound):
+    """An unknown or revoked calendar feed token (which of the two is not said)."""
+
+    code = "feed_not_found"
+
+
+class FeedTokenNotFound(NotFound):
+    code = "feed_token_not_found"
+
+
+class FacilityNotFound(NotFound):
+    code = "facility_not_found"
+
+
 # 409 ---------------------------------------------------------------------------------------------
 class Conflict(DomainError):
     code = "conflict"

@@ -3,6 +3,7 @@
 from dyno_agent.audit.models import AuditEntry
 from dyno_agent.auth.models import User
 from dyno_agent.conversations.models import Conversation, ConversationMessage
+from dyno_agent.feeds.models import FeedToken
 from dyno_agent.planning.models import PlanAssignment, StoredPlan
 from dyno_agent.requests.models import TestRequest
 from dyno_agent.scheduling.models import (
@@ -24,6 +25,7 @@ __all__ = [
     "ConversationMessage",
     "Dyno",
     "DynoRule",
+    "FeedToken",
     "MaintenanceWindow",
     "PlanAssignment",
     "StoredPlan",

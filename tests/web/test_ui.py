@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import jwt
+from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
 from tests.web.conftest import ADMIN, ENGINEER, MANAGER, SECRET, LiveServer
@@ -581,3 +583,33 @@ class TestScheduleAndReports:
             assert httpx.get(f"{live_server.base_url}{asset}").status_code == 200, asset
         assert httpx.get(f"{live_server.base_url}/docs").status_code == 200
         assert httpx.get(f"{live_server.base_url}/api/v1/auth/me").status_code == 401
+
+
+class TestCalendarFeeds:
+    def test_a_feed_link_is_made_copied_read_as_icalendar_and_revoked(
+        self, page: Page, live_server: LiveServer
+    ) -> None:
+        log_in(page, ENGINEER)
+        open_tab(page, "Calendar feeds")
+        form = page.get_by_role("form", name="Create a feed link")
+        form.get_by_label("Label").fill("Browser test")
+        form.get_by_label("Feed of").select_option("dyno")
+        form.get_by_label("Dyno").select_option(label="MPG 3")
+        form.get_by_role("button", name="Create feed link").click()
+
+        link = page.get_by_role("textbox", name="Feed link")
+        expect(link).to_have_value(re.compile(r"/dyno/\d+\.ics$"))
+        url = link.input_value()
+        assert "/api/v1/feeds/ical/" in url and re.search(r"/dyno/\d+\.ics$", url)
+        feed = httpx.get(url, timeout=30)
+        assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+        calendar = Calendar.from_ical(feed.content)
+        assert "MPG 3" in str(calendar.get("NAME"))
+        assert all(str(e.uid).startswith(("allocation-", "maintenance-")) for e in calendar.events)
+
+        row = page.locator("tr", has_text="Browser test")
+        expect(row).to_be_visible()
+        row.get_by_role("button", name="Revoke Browser test").click()
+        page.get_by_role("dialog").get_by_role("button", name="Revoke").click()
+        expect(page.locator("tr", has_text="Browser test")).to_have_count(0)
+        assert httpx.get(url, timeout=30).status_code == 404

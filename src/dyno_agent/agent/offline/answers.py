@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dyno_agent.agent.offline.failures import blocked_answer, error_answer, status_word
+from dyno_agent.agent.offline.feeds import feed_answer
 from dyno_agent.agent.offline.markdown import cell, percent, table, text
 from dyno_agent.agent.offline.messages import count, current, say, test_phrase, words
 from dyno_agent.agent.prompts import AgentPromptContext
@@ -433,6 +434,7 @@ _SUCCESS: dict[str, Callable[[Data, Args, Data], str]] = {
         "allocation.shown", allocation=describe_allocation(data["allocation"])
     ),
     "change_allocation_status": _changed("changed.updated"),
+    "calendar_feed_link": feed_answer,
 }
 
 

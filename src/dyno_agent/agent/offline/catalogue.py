@@ -903,4 +903,18 @@ MESSAGES: dict[str, Entry] = {
     "failed": {"en": "That didn't work: {message}", "de": "Das hat nicht geklappt: {message}",
                "es": "Eso no funcionó: {message}", "pt": "Isso não funcionou: {message}",
                "fr": "Cela n'a pas marché : {message}"},
+    # Calendar feeds (agent/offline/feeds.py)
+    "feed.link": {"en": "Here is your calendar feed for {what} (subscribe to it in Outlook, Google or Apple Calendar):\n\n`{url}`\n\nAnyone with this link can read the feed; revoke it under Calendar feeds (\"{label}\").",
+                  "de": "Hier ist dein Kalender-Feed für {what} (in Outlook, Google oder Apple Kalender abonnieren):\n\n`{url}`\n\nJeder mit diesem Link kann den Feed lesen; widerrufen kannst du ihn unter Kalender-Feeds (\"{label}\").",
+                  "es": "Aquí tienes el feed de calendario de {what} (suscríbete en Outlook, Google o Apple Calendar):\n\n`{url}`\n\nCualquiera con este enlace puede leerlo; revócalo en Calendar feeds (\"{label}\").",
+                  "pt": "Aqui está o feed de calendário de {what} (assine no Outlook, Google ou Apple Calendar):\n\n`{url}`\n\nQualquer pessoa com este link pode lê-lo; revogue-o em Calendar feeds (\"{label}\").",
+                  "fr": "Voici le flux de calendrier pour {what} (abonnez-vous dans Outlook, Google ou Apple Calendar) :\n\n`{url}`\n\nToute personne ayant ce lien peut le lire ; révoquez-le sous Calendar feeds (\"{label}\")."},
+    "feed.mine": {"en": "your bookings", "de": "deine Buchungen", "es": "tus reservas",
+                  "pt": "suas reservas", "fr": "vos réservations"},
+    "feed.dyno": {"en": "dyno {ref}", "de": "Prüfstand {ref}", "es": "el dinamómetro {ref}",
+                  "pt": "o dinamômetro {ref}", "fr": "le banc {ref}"},
+    "feed.facility": {"en": "facility {ref}", "de": "Standort {ref}", "es": "la instalación {ref}",
+                      "pt": "a instalação {ref}", "fr": "le site {ref}"},
+    "feed.vehicle": {"en": "vehicle {ref}", "de": "Fahrzeug {ref}", "es": "el vehículo {ref}",
+                     "pt": "o veículo {ref}", "fr": "le véhicule {ref}"},
 }  # fmt: skip

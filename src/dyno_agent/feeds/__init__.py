@@ -1,0 +1,1 @@
+"""Calendar feeds: per-user feed tokens and the iCalendar feeds they open."""
