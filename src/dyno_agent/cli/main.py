@@ -17,6 +17,7 @@ from dyno_agent.cli import (
     plans,
     reports,
     requests,
+    series,
     users,
     vehicles,
 )
@@ -67,6 +68,7 @@ app.add_typer(vehicles.app, name="vehicles")
 app.add_typer(requests.app, name="requests")
 app.add_typer(imports.app, name="import")
 app.add_typer(maintenance.app, name="maintenance")
+app.add_typer(series.app, name="series")
 booking.register(app)
 reports.register(app)
 agent.register(app)

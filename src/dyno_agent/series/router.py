@@ -7,11 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from dyno_agent.deps import ActorDep, CurrentUser, SessionDep
-from dyno_agent.scheduling.schemas.allocations import AllocationRead, VehicleBrief
-from dyno_agent.series import service
-from dyno_agent.series.models import BookingSeries
+from dyno_agent.series import service, views
 from dyno_agent.series.schemas import (
-    OccurrenceRead,
     SeriesBookingRead,
     SeriesCancel,
     SeriesChangeRead,
@@ -24,28 +21,12 @@ from dyno_agent.series.schemas import (
 router = APIRouter(prefix="/series", tags=["series"])
 
 
-def _booking_read(result: service.SeriesBooking) -> SeriesBookingRead:
-    return SeriesBookingRead(
-        series=SeriesRead.model_validate(result.series) if result.series else None,
-        pattern=result.pattern,
-        dyno_name=result.dyno_name,
-        occurrences=[OccurrenceRead.model_validate(o.__dict__) for o in result.occurrences],
-        booked=result.booked,
-        skipped=result.skipped,
-        message=result.message,
-    )
-
-
-def _change_read(change: service.SeriesChange) -> SeriesChangeRead:
-    return SeriesChangeRead.model_validate(change, from_attributes=True)
-
-
 @router.post("/preview", response_model=SeriesBookingRead)
 async def preview_series(
     session: SessionDep, actor: ActorDep, body: SeriesCreate
 ) -> SeriesBookingRead:
     """The dates a series would book and where, and which have no free dyno; nothing is saved."""
-    return _booking_read(await service.book_series(session, actor, body, preview=True))
+    return views.booking_read(await service.book_series(session, actor, body, preview=True))
 
 
 @router.post("", response_model=SeriesBookingRead, status_code=status.HTTP_201_CREATED)
@@ -55,7 +36,7 @@ async def book_series(
     """Book every occurrence (409 `series_conflicts` listing those without a free dyno, and
     nothing booked); in `backup` mode occurrences may shift and those that still do not fit are
     skipped."""
-    return _booking_read(await service.book_series(session, actor, body))
+    return views.booking_read(await service.book_series(session, actor, body))
 
 
 @router.get("", response_model=list[SeriesRead])
@@ -73,17 +54,7 @@ async def list_series(
 async def get_series(session: SessionDep, _: CurrentUser, series_id: int) -> SeriesDetails:
     """One series with its occurrences (every status), earliest first."""
     series = await service.get_series(session, series_id)
-    return await _details(session, series)
-
-
-async def _details(session: SessionDep, series: BookingSeries) -> SeriesDetails:
-    occurrences = await service.series_allocations(session, series.id)
-    vehicle = await service.series_vehicle(session, series)
-    return SeriesDetails(
-        **SeriesRead.model_validate(series).model_dump(),
-        vehicle=VehicleBrief.model_validate(vehicle),
-        occurrences=[AllocationRead.model_validate(a) for a in occurrences],
-    )
+    return await views.details_read(session, series)
 
 
 @router.post("/{series_id}/cancel", response_model=SeriesChangeRead)
@@ -95,7 +66,7 @@ async def cancel_series(
     change = await service.cancel_series(
         session, actor, series_id, allocation_id=body.allocation_id, from_date=body.from_date
     )
-    return _change_read(change)
+    return views.change_read(change)
 
 
 @router.post("/{series_id}/move", response_model=SeriesChangeRead)
@@ -112,4 +83,4 @@ async def move_series(
         from_date=body.from_date,
         preview=body.preview,
     )
-    return _change_read(change)
+    return views.change_read(change)
