@@ -361,7 +361,7 @@ async def cancel_series(
     series = await get_series(session, series_id, for_update=True)
     ensure_can_change(actor, series)
     occurrences = await series_allocations(session, series.id)
-    targets = _targets(series, occurrences, allocation_id, from_date)
+    targets = open_targets(series, occurrences, allocation_id, from_date)
     change = SeriesChange(series.id, kept=[_snapshot(a) for a in occurrences if a not in targets])
     for allocation in targets:
         cancelled = await booking.cancel_allocation(session, actor, allocation.id)
@@ -392,7 +392,7 @@ async def move_series(
     series = await get_series(session, series_id, for_update=True)
     ensure_can_change(actor, series)
     occurrences = await series_allocations(session, series.id)
-    targets = _targets(series, occurrences, allocation_id, from_date)
+    targets = open_targets(series, occurrences, allocation_id, from_date)
     change = SeriesChange(
         series.id, kept=[_snapshot(a) for a in occurrences if a not in targets], preview=preview
     )
@@ -453,12 +453,14 @@ async def move_series(
     return change
 
 
-def _targets(
+def open_targets(
     series: BookingSeries,
     occurrences: list[Allocation],
-    allocation_id: int | None,
-    from_date: dt.date | None,
+    allocation_id: int | None = None,
+    from_date: dt.date | None = None,
 ) -> list[Allocation]:
+    """What a cancel or a move of the series touches: one occurrence, or the open ones (scheduled
+    or delayed) starting today or later (or from `from_date`)."""
     if allocation_id is not None:
         found = [a for a in occurrences if a.id == allocation_id]
         if not found:
