@@ -164,7 +164,7 @@ def parse_request(
     if intent in _WINDOW_INTENTS and start is not None and end is None:
         end = start
     if intent is Intent.BOOK_SERIES:  # the pattern gives the dates; its length the days
-        start, end, days = dates.start if dates.start_cue == "from" else None, None, None
+        start, end = series.start_of(text, today), None
         days = series.occurrence_days(text)
     missing = _missing(intent, found, start, end, days)
     return ParsedRequest(text, intent, found, dates, start, end, days, missing, problems)

@@ -10,6 +10,7 @@ the domain describes it, so the tool reads exactly what was understood.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from langchain_core.messages import BaseMessage, ToolMessage
 
 from dyno_agent.agent.offline.catalogue import MESSAGES
+from dyno_agent.agent.offline.date_tokens import find_date_tokens
 from dyno_agent.errors import InvalidPattern
 from dyno_agent.series.pattern import Pattern, parse_pattern
 
@@ -44,6 +46,11 @@ _CANCEL = _rx(
 _MOVE = _rx(
     r"\b(?:move|shift|push|postpone|delay|bring\s+forward|verschieben|verschiebe|verlegen|verlege)\b"
 )
+_BOOK = _rx(r"\b(?:book|reserve|schedule|allocate|buchen|buche|reservieren|reserviere|einplanen)\b")
+_READ = _rx(r"\b(?:what|what's|whats|show|list|which|how\s+many|was|zeige?|welche)\b")
+# The series' first possible day is said after a cue ("from March 16", "ab 16.03."); a weekday
+# alone ("every monday") is the pattern, not a start.
+_START_CUE = _rx(r"\b(?:from|starting(?:\s+on|\s+from)?|beginning|ab|beginnend)\s+")
 _SERIES_ID = _rx(r"\b(?:series|serie)\s*(?:#|no\.?|nr\.?|number|nummer|id)?\s*(?P<id>\d{1,9})\b")
 
 BOOK, CANCEL, MOVE = "book_series", "cancel_series", "move_series"
@@ -84,7 +91,13 @@ def intent_of(text: str) -> str | None:
             return MOVE
     if _CANCEL.search(text) or _MOVE.search(text):
         return None
-    return BOOK if pattern_of(text) is not None else None
+    pattern = pattern_of(text)
+    if pattern is None:
+        return None
+    if _BOOK.search(text):
+        return BOOK
+    bounded = pattern.count or pattern.until or pattern.weeks or pattern.months
+    return BOOK if bounded and not _READ.search(text) else None
 
 
 def find_series_id(text: str) -> int | None:
@@ -117,3 +130,12 @@ def occurrence_days(text: str) -> int | None:
     """Days of each occurrence, when the words give them ("1 day each", "je 2 Tage")."""
     pattern = pattern_of(text)
     return pattern.days if pattern is not None else None
+
+
+def start_of(text: str, today: dt.date) -> dt.date | None:
+    """The first possible day when the message says one after a cue; else None (today)."""
+    for cue in _START_CUE.finditer(text):
+        tokens = find_date_tokens(text[cue.end() :], today)
+        if tokens and tokens[0].start == 0:
+            return tokens[0].first
+    return None
