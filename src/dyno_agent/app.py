@@ -40,6 +40,7 @@ from dyno_agent.scheduling.api import (
     reports,
     vehicles,
 )
+from dyno_agent.series import router as series_router
 from dyno_agent.throttle import make_storage
 from dyno_agent.web import docs as web_docs
 from dyno_agent.web import router as web_router
@@ -66,6 +67,7 @@ def api_router() -> APIRouter:
     router.include_router(plans_router.router)
     router.include_router(business_router.router)
     router.include_router(feeds_router.router)
+    router.include_router(series_router.router)
     return router
 
 

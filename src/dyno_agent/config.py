@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     # Scheduling
     max_booking_days: int = Field(default=120, ge=1, le=3650)
     max_backup_days: int = Field(default=30, ge=0, le=365)
+    max_series_occurrences: int = Field(default=52, ge=1, le=520)  # recurring bookings
     today: dt.date | None = None
 
     # Planner (`dyno plan`, POST /api/v1/plans): solver time limit per plan (seconds; requests may

@@ -86,6 +86,10 @@ class FacilityNotFound(NotFound):
     code = "facility_not_found"
 
 
+class SeriesNotFound(NotFound):
+    code = "series_not_found"
+
+
 # 409 ---------------------------------------------------------------------------------------------
 class Conflict(DomainError):
     code = "conflict"
@@ -150,6 +154,13 @@ class PlanCommitted(Conflict):
     code = "plan_committed"
 
 
+class SeriesConflicts(Conflict):
+    """Some occurrences of a series could not be booked or moved; `details.occurrences` lists
+    each with its reason, and nothing was changed."""
+
+    code = "series_conflicts"
+
+
 class RequestNotOpen(Conflict):
     """A test request is no longer open or planned (booked or cancelled since)."""
 
@@ -172,6 +183,18 @@ class InvalidRows(InvalidInput):
     """Some forecast rows are invalid and `skip_invalid` was not given; `details` is the report."""
 
     code = "invalid_rows"
+
+
+class InvalidPattern(InvalidInput):
+    """A repeat pattern that cannot be read, or is unbounded (no count, span or end date)."""
+
+    code = "invalid_pattern"
+
+
+class SeriesTooLong(InvalidInput):
+    """A series with more occurrences than DYNO_MAX_SERIES_OCCURRENCES."""
+
+    code = "series_too_long"
 
 
 # 413 ---------------------------------------------------------------------------------------------

@@ -15,12 +15,14 @@ from dyno_agent.scheduling.models import (
     MaintenanceWindow,
     Vehicle,
 )
+from dyno_agent.series.models import BookingSeries
 
 __all__ = [
     "Allocation",
     "AllocationEvent",
     "AppMeta",
     "AuditEntry",
+    "BookingSeries",
     "Conversation",
     "ConversationMessage",
     "Dyno",

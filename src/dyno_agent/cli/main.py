@@ -18,6 +18,7 @@ from dyno_agent.cli import (
     plans,
     reports,
     requests,
+    series,
     users,
     vehicles,
 )
@@ -69,6 +70,7 @@ app.add_typer(requests.app, name="requests")
 app.add_typer(imports.app, name="import")
 app.add_typer(maintenance.app, name="maintenance")
 app.add_typer(feeds.app, name="feeds")
+app.add_typer(series.app, name="series")
 booking.register(app)
 reports.register(app)
 agent.register(app)

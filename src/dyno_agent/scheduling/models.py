@@ -212,6 +212,10 @@ class Allocation(TimestampMixin, Base):
     # The days it was marked running and completed (migration 0011); planned days stay above.
     actual_start_date: Mapped[dt.date | None] = mapped_column(Date)
     actual_end_date: Mapped[dt.date | None] = mapped_column(Date)
+    # The recurring series this is an occurrence of (migration 0015); NULL for single bookings.
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("booking_series.id", ondelete="SET NULL"), index=True
+    )
 
     vehicle: Mapped[Vehicle] = relationship(lazy="raise")
     dyno: Mapped[Dyno | None] = relationship(lazy="raise")

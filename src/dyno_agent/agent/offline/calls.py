@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from dyno_agent.agent.offline import feeds
+from dyno_agent.agent.offline import feeds, series
 from dyno_agent.agent.offline.intents import Intent
 from dyno_agent.agent.offline.parse import ParsedRequest
 from dyno_agent.agent.offline.sql import sql_statement as sql_statement  # re-exported
@@ -34,6 +34,9 @@ TOOL_OF_INTENT = {
     Intent.PLAN: "plan_requests",
     Intent.COMMIT_PLAN: "commit_plan",
     Intent.CALENDAR_FEED: "calendar_feed_link",
+    Intent.BOOK_SERIES: "book_series",
+    Intent.CANCEL_SERIES: "cancel_series",
+    Intent.MOVE_SERIES: "move_series",
 }
 
 
@@ -133,6 +136,21 @@ def _plan(p: ParsedRequest) -> dict[str, Any]:
     return args
 
 
+def _book_series(p: ParsedRequest) -> dict[str, Any]:
+    args: dict[str, Any] = {
+        **_vehicle(p),
+        "test_type": p.entities.test_type,
+        "pattern": series.pattern_text(p.text),
+    }
+    if p.start_date is not None:
+        args["start_date"] = _iso(p.start_date)
+    if p.days is not None:
+        args["days_to_complete"] = p.days
+    if p.entities.backup:
+        args["backup"] = True
+    return args
+
+
 def tool_call(p: ParsedRequest) -> tuple[str, dict[str, Any]] | None:
     """The tool and arguments for a request with nothing missing; None for intents without one."""
     name = TOOL_OF_INTENT.get(p.intent)
@@ -159,6 +177,9 @@ def tool_call(p: ParsedRequest) -> tuple[str, dict[str, Any]] | None:
         Intent.PLAN: lambda: _plan(p),
         Intent.COMMIT_PLAN: lambda: {"plan_id": e.plan_id},
         Intent.CALENDAR_FEED: lambda: feeds.feed_args(p),
+        Intent.BOOK_SERIES: lambda: _book_series(p),
+        Intent.CANCEL_SERIES: lambda: {"series_id": e.series_id},
+        Intent.MOVE_SERIES: lambda: {"series_id": e.series_id, "shift_days": e.shift_days},
     }
     build = builders.get(p.intent)
     return name, build() if build else {}

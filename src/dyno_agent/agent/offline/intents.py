@@ -7,7 +7,7 @@ import enum
 import re
 from collections.abc import Sequence
 
-from dyno_agent.agent.offline import classifier, entities, feeds, planning, safety
+from dyno_agent.agent.offline import classifier, entities, feeds, planning, safety, series
 from dyno_agent.agent.offline.date_tokens import find_date_tokens
 from dyno_agent.agent.offline.sql import sql_statement
 from dyno_agent.agent.offline.text import normalize
@@ -34,6 +34,9 @@ class Intent(enum.StrEnum):
     PLAN = "plan"
     COMMIT_PLAN = "commit_plan"
     CALENDAR_FEED = "calendar_feed"
+    BOOK_SERIES = "book_series"
+    CANCEL_SERIES = "cancel_series"
+    MOVE_SERIES = "move_series"
     DATETIME = "datetime"
     HELP = "help"
     DECLINE = "destructive_or_offtopic"
@@ -171,6 +174,8 @@ def classify_by_rules(text: str, dyno_names: Sequence[str] = ()) -> Intent:
         return Intent.HELP
     if feeds.asks_for_feed(text) and not _CANCEL.search(text):
         return Intent.CALENDAR_FEED
+    if (about_series := series.intent_of(text)) is not None:
+        return Intent(about_series)
     has_vehicle = _mentions_vehicle(text)
     has_dyno = mentions_dyno(text, dyno_names)
     has_booking = entities.find_allocation_id(text) is not None
@@ -235,6 +240,7 @@ def classify_by_rules(text: str, dyno_names: Sequence[str] = ()) -> Intent:
 
 # Rules that are exact: anchored phrases and plan words; the classifier does not overrule them.
 _EXACT = {Intent.DATETIME, Intent.HELP, Intent.PLAN, Intent.COMMIT_PLAN, Intent.CALENDAR_FEED}
+_EXACT |= {Intent.BOOK_SERIES, Intent.CANCEL_SERIES, Intent.MOVE_SERIES}
 # A dyno the rules found by name decides between its schedule and its details ("MPG 2", "is MPG 1
 # free on Friday?"); the classifier still tells other questions about it ("in maintenance?").
 _DYNO_READINGS = {Intent.DYNO_SCHEDULE, Intent.GET_DYNO}

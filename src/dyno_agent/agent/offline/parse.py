@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from dyno_agent.agent.offline import booking_actions, entities, planning, vocab_match
+from dyno_agent.agent.offline import booking_actions, entities, planning, series, vocab_match
 from dyno_agent.agent.offline.date_tokens import find_date_tokens
 from dyno_agent.agent.offline.dates import DateSpec, combine
 from dyno_agent.agent.offline.durations import extract_backup, find_duration
@@ -34,6 +34,7 @@ class Entities:
     include_disabled: bool = False
     plan_id: int | None = None
     horizon_days: int | None = None
+    series_id: int | None = None  # "series 4"; or the conversation's last one (turns)
     shift_days: int | None = None  # a move by an offset ("three days later")
     extend_days: int | None = None  # a length change ("a day longer")
     # Every vehicle or booking named, in order ("vehicles 11, 12 and 19"); the first is the `_id`.
@@ -60,6 +61,7 @@ class ParsedRequest:
 
 # Requests about one booking, which a bare "#17" names.
 _BOOKING_INTENTS = (Intent.CANCEL, Intent.RESCHEDULE, Intent.CHANGE_STATUS, Intent.GET_BOOKING)
+_SERIES_INTENTS = (Intent.BOOK_SERIES, Intent.CANCEL_SERIES, Intent.MOVE_SERIES)
 # The windows that a single day may stand for ("what's on MPG 3 on Monday").
 _WINDOW_INTENTS = {Intent.DYNO_SCHEDULE, Intent.UTILIZATION, Intent.FIND_AVAILABILITY}
 
@@ -131,13 +133,15 @@ def parse_request(
             horizon_days=planning.horizon_days(text, today),
             allocation_id=None,
         )
+    if intent in _SERIES_INTENTS:
+        found = replace(found, series_id=series.find_series_id(text), allocation_id=None)
     if intent is Intent.CHANGE_STATUS and found.status is None:
         found = replace(found, status="running")  # "booking 12 has started"
     if found.allocation_id is None and intent in _BOOKING_INTENTS:
         bare = entities.extract_bare_id(rest)
         if bare is not None and found.vehicle_id is None:
             found = replace(found, allocation_id=bare, allocation_ids=entities.find_bare_ids(rest))
-    if intent is Intent.RESCHEDULE:
+    if intent in (Intent.RESCHEDULE, Intent.MOVE_SERIES):
         offset = find_offset(rest)
         if offset.span is None:  # other languages and verbs ("bump", "retrasa", "verlängern")
             offset = booking_actions.find_offset(rest)
@@ -159,6 +163,9 @@ def parse_request(
         days = (end - start).days + 1
     if intent in _WINDOW_INTENTS and start is not None and end is None:
         end = start
+    if intent is Intent.BOOK_SERIES:  # the pattern gives the dates; its length the days
+        start, end = series.start_of(text, today), None
+        days = series.occurrence_days(text)
     missing = _missing(intent, found, start, end, days)
     return ParsedRequest(text, intent, found, dates, start, end, days, missing, problems)
 
@@ -168,9 +175,12 @@ def _missing(
 ) -> tuple[str, ...]:
     needs: list[str] = []
     has_vehicle = found.vehicle_id is not None or found.vin is not None
-    if intent in (Intent.BOOK, Intent.CHECK_VEHICLE) and not has_vehicle:
+    if intent in (Intent.BOOK, Intent.CHECK_VEHICLE, Intent.BOOK_SERIES) and not has_vehicle:
         needs.append("vehicle")
-    if intent in (Intent.BOOK, Intent.FIND_AVAILABILITY) and found.test_type is None:
+    if (
+        intent in (Intent.BOOK, Intent.FIND_AVAILABILITY, Intent.BOOK_SERIES)
+        and not found.test_type
+    ):
         needs.append("test_type")
     if intent is Intent.FIND_AVAILABILITY and not has_vehicle:  # a vehicle brings its own
         if found.weight_lbs is None and found.weight_class is None:
@@ -183,6 +193,10 @@ def _missing(
         needs.append("dyno")
     if intent is Intent.COMMIT_PLAN and found.plan_id is None:
         needs.append("plan_id")
+    if intent in (Intent.CANCEL_SERIES, Intent.MOVE_SERIES) and found.series_id is None:
+        needs.append("series_id")
+    if intent is Intent.MOVE_SERIES and not found.shift_days:
+        needs.append("shift")
     if intent is Intent.TESTS_BY_STATUS and found.status is None:
         needs.append("status")
     resized = found.shift_days or found.extend_days or days is not None

@@ -28,6 +28,7 @@ _GOALS = {
     Intent.BOOK, Intent.FIND_AVAILABILITY, Intent.CHECK_VEHICLE, Intent.CANCEL,
     Intent.RESCHEDULE, Intent.CHANGE_STATUS, Intent.GET_BOOKING, Intent.DYNO_SCHEDULE,
     Intent.UTILIZATION, Intent.GET_DYNO, Intent.TESTS_BY_STATUS, Intent.COMMIT_PLAN,
+    Intent.BOOK_SERIES, Intent.CANCEL_SERIES, Intent.MOVE_SERIES,
 }  # fmt: skip
 
 
@@ -175,6 +176,8 @@ def _questions(p: ParsedRequest, context: AgentPromptContext) -> list[str]:
             questions.append(say("q.drive"))
         elif item == "plan_id":
             questions.append(say("q.plan"))
+        elif item in ("series_id", "shift"):
+            questions.append(say(f"q.{item}"))
     return questions
 
 

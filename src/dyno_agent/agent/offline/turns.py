@@ -18,7 +18,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 from dyno_agent.agent.confirm_words import read_answer
-from dyno_agent.agent.offline import planning, replies
+from dyno_agent.agent.offline import planning, replies, series
 from dyno_agent.agent.offline.answers import answer
 from dyno_agent.agent.offline.calls import names_several, sql_statement, tool_calls
 from dyno_agent.agent.offline.dialogue import dialogue_state, proposal
@@ -231,6 +231,9 @@ def _act(
         return _ask(question, _without_dates(text, p), ("start_date", "end_date"))
     if p.missing == ("plan_id",) and (plan_id := planning.recent_plan_id(messages)):
         p = replace(p, entities=replace(p.entities, plan_id=plan_id), missing=())
+    if "series_id" in p.missing and (series_id := series.recent_series_id(messages)):
+        missing = tuple(m for m in p.missing if m != "series_id")
+        p = replace(p, entities=replace(p.entities, series_id=series_id), missing=missing)
     if p.missing:
         return _ask(replies.clarifying_question(p, context), text, p.missing)
     if names_several(p):

@@ -10,10 +10,12 @@ from dyno_agent.agent.tools.base import SchemaFill, ToolEnv, ToolOutcome, ToolSp
 from dyno_agent.agent.tools.feeds import FEED_TOOLS
 from dyno_agent.agent.tools.planning import PLANNING_TOOLS
 from dyno_agent.agent.tools.scheduling import SCHEDULING_TOOLS
+from dyno_agent.agent.tools.series import SERIES_TOOLS
 from dyno_agent.config import Settings
 
 TOOLS: dict[str, ToolSpec] = {
-    spec.name: spec for spec in [*SCHEDULING_TOOLS, *ADHOC_TOOLS, *PLANNING_TOOLS, *FEED_TOOLS]
+    spec.name: spec
+    for spec in [*SCHEDULING_TOOLS, *ADHOC_TOOLS, *PLANNING_TOOLS, *FEED_TOOLS, *SERIES_TOOLS]
 }
 DESTRUCTIVE = frozenset(name for name, spec in TOOLS.items() if spec.destructive)
 
@@ -29,6 +31,7 @@ def schema_fill(vocabulary: Mapping[str, Sequence[str]], settings: Settings) -> 
             "days_to_complete": settings.max_booking_days,
             "extend_days": settings.max_booking_days - 1,
             "max_backup_days": settings.max_backup_days,
+            "max_shift_days": settings.max_backup_days,
         },
     )
 

@@ -115,6 +115,7 @@ class AllocationRead(BaseModel):
         None, description="The day it was marked running (planned days: start_date, end_date)."
     )
     actual_end_date: dt.date | None = Field(None, description="The day it was marked completed.")
+    series_id: int | None = Field(None, description="The recurring series it belongs to.")
     created_by: int | None
     created_at: dt.datetime
     updated_at: dt.datetime

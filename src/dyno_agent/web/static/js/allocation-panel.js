@@ -5,6 +5,7 @@ import { append, confirmDialog, errorBox, field, h, option, replace, toast, vehi
 import { formatDateTime, formatRange } from "./dates.js";
 import { colorFor } from "./colors.js";
 import { mayChange, state } from "./state.js";
+import { seriesRow } from "./series.js";
 
 const CANCELLABLE = new Set(["scheduled", "delayed", "running"]);
 const MOVABLE = new Set(["scheduled", "delayed"]);
@@ -44,6 +45,7 @@ export function showAllocation(root, allocation, { users, dynos, onChanged, onCl
     row("Status", h("span", { class: `status-pill status-${allocation.status}` }, allocation.status)),
     row("Booked by", bookedBy(allocation, users)),
     row("Booked at", formatDateTime(allocation.created_at)),
+    allocation.series_id ? seriesRow(allocation, { mayChange: mayChange(allocation), onChanged, fail }) : null,
   );
 
   const actions = h("div", { class: "actions" });

@@ -4,6 +4,7 @@ import { api, errorText } from "./api.js";
 import { append, debounce, emptyState, errorBox, field, h, loading, option, replace, toast, vehicleName } from "./dom.js";
 import { addDays, formatDay, formatRange, nextMonday } from "./dates.js";
 import { emit, state, today } from "./state.js";
+import { createRepeatSection } from "./series.js";
 
 const REASONS = { busy: "booked", maintenance: "maintenance", disabled: "disabled", outside_window: "outside its dates" };
 
@@ -39,7 +40,8 @@ export function createBookView(root) {
   const results = h("section", { class: "book-results", "aria-live": "polite", "aria-label": "Availability" });
 
   root.classList.add("book");
-  append(root, h("h2", {}, "Book a dyno"), form, results);
+  const repeat = createRepeatSection(() => ({ vehicle, testType: testType.value, start: start.value, days: Number(days.value) }));
+  append(root, h("h2", {}, "Book a dyno"), form, repeat, results);
   results.append(emptyState("Fill in the test and the dates, then search. Picking a vehicle fills its weight and drive."));
 
   function endDate() {

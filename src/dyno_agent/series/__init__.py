@@ -1,0 +1,1 @@
+"""Recurring bookings: a series of allocations booked together from one repeat pattern."""
