@@ -1,0 +1,102 @@
+"""Local receivers for the notification tests: an HTTP webhook receiver and an SMTP server, both
+on 127.0.0.1 and started by the test."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+from dyno_agent.notifications import webhooks
+from tests.servers import free_port
+
+
+@dataclass
+class Received:
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def json(self) -> dict[str, Any]:
+        return json.loads(self.body)
+
+
+@dataclass
+class WebhookReceiver:
+    """Answers 500 to the first `fail_first` requests (or to all with `fail_always`), else 204."""
+
+    fail_first: int = 0
+    fail_always: bool = False
+    requests: list[Received] = field(default_factory=list)
+    url: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def handle(self, headers: dict[str, str], body: bytes) -> int:
+        with self.lock:
+            self.requests.append(Received(headers, body))
+            failing = self.fail_always or len(self.requests) <= self.fail_first
+        return 500 if failing else 204
+
+    def verified(self, secret: str) -> list[dict[str, Any]]:
+        """Bodies whose signature checks out with `secret`."""
+        out = []
+        for request in self.requests:
+            timestamp = int(request.headers[webhooks.TIMESTAMP_HEADER])
+            signature = request.headers[webhooks.SIGNATURE_HEADER]
+            if webhooks.verify(secret, timestamp, request.body, signature):
+                out.append(request.json)
+        return out
+
+
+@contextlib.contextmanager
+def webhook_receiver(**options: Any) -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver(**options)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            code = receiver.handle(dict(self.headers.items()), body)
+            self.send_response(code)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+@contextlib.contextmanager
+def smtp_server() -> Iterator[tuple[int, _Inbox]]:
+    inbox = _Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, inbox
+    finally:
+        controller.stop()
