@@ -33,6 +33,9 @@ class WebhookReceiver:
 
     fail_first: int = 0
     fail_always: bool = False
+    # When set, the first request is held (no answer) until `release` is set or 30 s pass.
+    hold_first: bool = False
+    release: threading.Event = field(default_factory=threading.Event)
     requests: list[Received] = field(default_factory=list)
     url: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -40,8 +43,15 @@ class WebhookReceiver:
     def handle(self, headers: dict[str, str], body: bytes) -> int:
         with self.lock:
             self.requests.append(Received(headers, body))
-            failing = self.fail_always or len(self.requests) <= self.fail_first
+            count = len(self.requests)
+            failing = self.fail_always or count <= self.fail_first
+        if self.hold_first and count == 1:
+            self.release.wait(30)
         return 500 if failing else 204
+
+    def delivery_ids(self) -> list[int]:
+        with self.lock:
+            return [int(r.headers[webhooks.DELIVERY_HEADER]) for r in self.requests]
 
     def verified(self, secret: str) -> list[dict[str, Any]]:
         """Bodies whose signature checks out with `secret`."""

@@ -14,6 +14,7 @@ from dyno_agent.cli import (
     demo,
     imports,
     maintenance,
+    notify,
     plans,
     reports,
     requests,
@@ -67,6 +68,8 @@ app.add_typer(vehicles.app, name="vehicles")
 app.add_typer(requests.app, name="requests")
 app.add_typer(imports.app, name="import")
 app.add_typer(maintenance.app, name="maintenance")
+app.add_typer(notify.app, name="notify")
+app.command("notify-worker")(notify.notify_worker)
 booking.register(app)
 reports.register(app)
 agent.register(app)

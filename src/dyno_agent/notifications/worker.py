@@ -54,8 +54,9 @@ _ATTEMPT = text(
 _FINISH = text(
     """
     UPDATE notification_outbox
-    SET status = :status, attempts = attempts + :counted, last_error = :error,
-        finished_at = CASE WHEN :status = 'pending' THEN NULL ELSE now() END,
+    SET status = CAST(:status AS varchar), attempts = attempts + :counted,
+        last_error = :error,
+        finished_at = CASE WHEN CAST(:status AS varchar) = 'pending' THEN NULL ELSE now() END,
         next_attempt_at = now() + make_interval(secs => :wait),
         locked_until = NULL, locked_by = NULL
     WHERE id = :id AND locked_by = :worker
