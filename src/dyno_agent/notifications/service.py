@@ -42,11 +42,7 @@ async def describe(
     dyno_ids = {s.dyno_id for s in subscriptions if s.dyno_id}
     vehicle_ids = {s.vehicle_id for s in subscriptions if s.vehicle_id}
     dynos = (
-        dict(
-            (await session.execute(select(Dyno.id, Dyno.name).where(Dyno.id.in_(dyno_ids))))
-            .tuples()
-            .all()
-        )
+        dict((await session.execute(select(Dyno.id, Dyno.name).where(Dyno.id.in_(dyno_ids)))).all())
         if dyno_ids
         else {}
     )

@@ -18,6 +18,7 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
@@ -202,3 +203,23 @@ class Worker:
                     continue
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.settings.notify_poll_s)
+
+
+@contextlib.asynccontextmanager
+async def running_worker(
+    settings: Settings, session_factory: async_sessionmaker[AsyncSession], enabled: bool
+) -> AsyncIterator[None]:
+    """Run a worker in the background while inside (the server's lifespan), if `enabled`."""
+    if not enabled:
+        yield
+        return
+    stop = asyncio.Event()
+    task = asyncio.create_task(Worker(settings, session_factory).run(stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        try:
+            await asyncio.wait_for(task, settings.notify_timeout_s + 5)
+        except TimeoutError:
+            log.warning("notification worker did not stop in time; its messages are leased")
