@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from dyno_agent.agent.offline import notifications
 from dyno_agent.agent.offline.intents import Intent
 from dyno_agent.agent.offline.parse import ParsedRequest
 from dyno_agent.agent.offline.sql import sql_statement as sql_statement  # re-exported
@@ -32,6 +33,7 @@ TOOL_OF_INTENT = {
     Intent.DATETIME: "get_datetime_now",
     Intent.PLAN: "plan_requests",
     Intent.COMMIT_PLAN: "commit_plan",
+    Intent.SUBSCRIBE: "subscribe_notifications",
 }
 
 
@@ -156,6 +158,7 @@ def tool_call(p: ParsedRequest) -> tuple[str, dict[str, Any]] | None:
         Intent.GET_DYNO: lambda: {"dyno": _dyno(e.dyno)},
         Intent.PLAN: lambda: _plan(p),
         Intent.COMMIT_PLAN: lambda: {"plan_id": e.plan_id},
+        Intent.SUBSCRIBE: lambda: notifications.subscription_args(p.text, e),
     }
     build = builders.get(p.intent)
     return name, build() if build else {}
