@@ -13,6 +13,7 @@ import { createReportsView } from "./reports.js";
 import { createUsersView } from "./admin.js";
 import { createPlanView } from "./plan.js";
 import { createImportView } from "./import.js";
+import { createNotificationsView } from "./notifications.js";
 
 const VIEWS = [
   { id: "chat", label: "Chat", create: createChatView },
@@ -23,6 +24,7 @@ const VIEWS = [
   { id: "dynos", label: "Dynos", create: createDynosView },
   { id: "reports", label: "Reports", create: createReportsView },
   { id: "import", label: "Import", create: createImportView, role: "power_user" },
+  { id: "notifications", label: "Notifications", create: createNotificationsView },
   { id: "users", label: "Users", create: createUsersView, role: "admin" },
 ];
 const EXPIRED = "Your session expired; please log in again.";
