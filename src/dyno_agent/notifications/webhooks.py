@@ -41,11 +41,6 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return f"sha256={digest.hexdigest()}"
 
 
-def verify(secret: str, timestamp: int, body: bytes, signature: str) -> bool:
-    """What a receiver does (the tests use it): recompute and compare in constant time."""
-    return hmac.compare_digest(sign(secret, timestamp, body), signature)
-
-
 def body_of(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
 
