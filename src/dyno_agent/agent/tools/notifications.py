@@ -29,8 +29,8 @@ class SubscribeArgs(InputModel):
     dyno: int | str | None = Field(None, description="Dyno id or name (scope dyno).")
     facility: str | None = Field(None, max_length=60, description="Facility (scope facility).")
     vehicle_id: int | None = Field(None, ge=1, description="Vehicle id (scope vehicle).")
-    vin: str | None = Field(None, max_length=17)
-    tag: str | None = Field(None, max_length=40)
+    vin: str | None = Field(None, max_length=17, description="Vehicle VIN (scope vehicle).")
+    tag: str | None = Field(None, max_length=40, description="Vehicle tag (scope vehicle).")
 
 
 def _shape(s: SubscriptionRead) -> dict[str, Any]:
