@@ -214,7 +214,10 @@ async def running_worker(
         yield
         return
     stop = asyncio.Event()
-    task = asyncio.create_task(Worker(settings, session_factory).run(stop))
+    worker = Worker(settings, session_factory)
+    mail = settings.smtp_host or "off (DYNO_SMTP_HOST unset: e-mails are marked skipped)"
+    log.info("notification worker %s started; e-mail: %s", worker.name, mail)
+    task = asyncio.create_task(worker.run(stop))
     try:
         yield
     finally:
