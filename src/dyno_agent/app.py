@@ -23,6 +23,8 @@ from dyno_agent.feeds import router as feeds_router
 from dyno_agent.forecast import export_router
 from dyno_agent.forecast import router as imports_router
 from dyno_agent.inputs import reject_nul_params
+from dyno_agent.notifications import router as notifications_router
+from dyno_agent.notifications.worker import running_worker
 from dyno_agent.observability import metrics
 from dyno_agent.observability import router as metrics_router
 from dyno_agent.observability.http import HTTPMetricsMiddleware
@@ -68,11 +70,17 @@ def api_router() -> APIRouter:
     router.include_router(business_router.router)
     router.include_router(feeds_router.router)
     router.include_router(series_router.router)
+    router.include_router(notifications_router.router)
     return router
 
 
-def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
-    """Build the app; pass `engine` to share one (tests), else the lifespan opens the database."""
+def create_app(
+    settings: Settings | None = None,
+    engine: AsyncEngine | None = None,
+    notify_worker: bool = False,
+) -> FastAPI:
+    """Build the app; pass `engine` to share one (tests), else the lifespan opens the database.
+    With `notify_worker`, the lifespan also runs a notification worker (`dyno serve`)."""
     settings = settings or get_settings()
     if not settings.jwt_secret:
         settings = settings.model_copy(update={"jwt_secret": settings.resolved_jwt_secret()})
@@ -94,7 +102,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             ) as checkpointer:
                 app.state.checkpointer = checkpointer
                 app.state.chat = build_chat(settings, app.state.session_factory, checkpointer)
-                yield
+                async with running_worker(settings, app.state.session_factory, notify_worker):
+                    yield
         finally:
             if owned:
                 await app.state.engine.dispose()
@@ -137,4 +146,4 @@ def served_app() -> FastAPI:
     """The app factory `dyno serve` hands uvicorn: each worker process calls it once."""
     settings = get_settings()
     configure_logging(settings)
-    return create_app(settings)
+    return create_app(settings, notify_worker=settings.notify_in_serve)

@@ -119,6 +119,26 @@ class Settings(BaseSettings):
     # `dyno serve` worker processes (uvicorn); more than one wants DYNO_RATE_LIMIT_STORAGE=redis://.
     workers: int = Field(default=1, ge=1, le=64)
 
+    # Notifications: SMTP (e-mail is off while smtp_host is unset; webhooks still go out), the
+    # worker's back-off (exponential: initial x 2^(attempt-1), at most max), when it gives up
+    # (attempts or age, then the message is a dead letter), its lease on claimed messages, and
+    # whether `dyno serve` runs a worker in each server process.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "dyno-agent@localhost"
+    smtp_starttls: bool = True
+    notify_max_attempts: int = Field(default=8, ge=1, le=100)
+    notify_max_age_s: float = Field(default=86_400.0, gt=0, le=30 * 86_400)
+    notify_backoff_initial_s: float = Field(default=30.0, gt=0, le=86_400)
+    notify_backoff_max_s: float = Field(default=3600.0, gt=0, le=86_400)
+    notify_lease_s: float = Field(default=120.0, gt=0, le=86_400)
+    notify_poll_s: float = Field(default=5.0, gt=0, le=3600)
+    notify_timeout_s: float = Field(default=10.0, gt=0, le=300)
+    notify_in_serve: bool = True
+    webhook_allow_private: bool = True
+
     @model_validator(mode="after")
     def _adhoc_timeout_within_statement_timeout(self) -> Settings:
         # The connection's reply deadline derives from the statement timeout: a longer ad-hoc
@@ -130,7 +150,7 @@ class Settings(BaseSettings):
             )
         return self
 
-    @field_validator("database_url")
+    @field_validator("database_url", "smtp_host")
     @classmethod
     def _blank_url_is_unset(cls, value: str | None) -> str | None:
         return value or None

@@ -90,6 +90,14 @@ class SeriesNotFound(NotFound):
     code = "series_not_found"
 
 
+class SubscriptionNotFound(NotFound):
+    code = "subscription_not_found"
+
+
+class NotificationNotFound(NotFound):
+    code = "notification_not_found"
+
+
 # 409 ---------------------------------------------------------------------------------------------
 class Conflict(DomainError):
     code = "conflict"
@@ -177,6 +185,12 @@ class NotAWorkbook(InvalidInput):
     """An uploaded forecast that is not a readable .xlsx or .csv (or has no forecast header)."""
 
     code = "not_a_workbook"
+
+
+class InvalidWebhookUrl(InvalidInput):
+    """A webhook URL that is not http(s), has credentials, or points where webhooks may not."""
+
+    code = "invalid_webhook_url"
 
 
 class InvalidRows(InvalidInput):

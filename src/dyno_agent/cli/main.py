@@ -15,6 +15,7 @@ from dyno_agent.cli import (
     feeds,
     imports,
     maintenance,
+    notify,
     plans,
     reports,
     requests,
@@ -71,6 +72,8 @@ app.add_typer(imports.app, name="import")
 app.add_typer(maintenance.app, name="maintenance")
 app.add_typer(feeds.app, name="feeds")
 app.add_typer(series.app, name="series")
+app.add_typer(notify.app, name="notify")
+app.command("notify-worker")(notify.notify_worker)
 booking.register(app)
 reports.register(app)
 agent.register(app)

@@ -410,6 +410,22 @@ def _mine(data: Data, args: Args, hints: Data) -> str:
     return f"{lead}\n\n{allocations_table(allocations)}"
 
 
+def _subscribed(data: Data, args: Args, hints: Data) -> str:
+    subscription = data.get("subscription") or {}
+    return say("notify.subscribed", what=text(data.get("what")), id=subscription.get("id"))
+
+
+def _subscriptions(data: Data, args: Args, hints: Data) -> str:
+    items = data.get("subscriptions") or []
+    if not items:
+        return say("notify.none")
+    names = [
+        text(s.get("dyno") or s.get("facility") or s.get("vehicle") or s.get("scope"))
+        for s in items
+    ]
+    return say("notify.list", items=", ".join(names))
+
+
 _SUCCESS: dict[str, Callable[[Data, Args, Data], str]] = {
     "get_datetime_now": _datetime,
     "find_available_dynos": _availability,
@@ -428,6 +444,8 @@ _SUCCESS: dict[str, Callable[[Data, Args, Data], str]] = {
     "get_dyno": _dyno,
     "plan_requests": _plan,
     "commit_plan": _committed,
+    "subscribe_notifications": _subscribed,
+    "my_subscriptions": _subscriptions,
     "my_allocations": _mine,
     "book_on_dyno": _booked,
     "get_allocation": lambda data, args, hints: say(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from dyno_agent.agent.offline import feeds, series
+from dyno_agent.agent.offline import feeds, notifications, series
 from dyno_agent.agent.offline.intents import Intent
 from dyno_agent.agent.offline.parse import ParsedRequest
 from dyno_agent.agent.offline.sql import sql_statement as sql_statement  # re-exported
@@ -37,6 +37,7 @@ TOOL_OF_INTENT = {
     Intent.BOOK_SERIES: "book_series",
     Intent.CANCEL_SERIES: "cancel_series",
     Intent.MOVE_SERIES: "move_series",
+    Intent.SUBSCRIBE: "subscribe_notifications",
 }
 
 
@@ -180,6 +181,7 @@ def tool_call(p: ParsedRequest) -> tuple[str, dict[str, Any]] | None:
         Intent.BOOK_SERIES: lambda: _book_series(p),
         Intent.CANCEL_SERIES: lambda: {"series_id": e.series_id},
         Intent.MOVE_SERIES: lambda: {"series_id": e.series_id, "shift_days": e.shift_days},
+        Intent.SUBSCRIBE: lambda: notifications.subscription_args(p.text, e),
     }
     build = builders.get(p.intent)
     return name, build() if build else {}

@@ -917,4 +917,35 @@ MESSAGES: dict[str, Entry] = {
                       "pt": "a instalação {ref}", "fr": "le site {ref}"},
     "feed.vehicle": {"en": "vehicle {ref}", "de": "Fahrzeug {ref}", "es": "el vehículo {ref}",
                      "pt": "o veículo {ref}", "fr": "le véhicule {ref}"},
+    "notify.which": {
+        "en": "Which bookings should I notify you about: a dyno (\"dyno 3\", \"MPG 5\"), a "
+              "vehicle (\"vehicle 12\"), a facility (\"facility MPG\") or all bookings?",
+        "de": "Über welche Buchungen soll ich Sie benachrichtigen: einen Prüfstand (\"Dyno 3\", "
+              "\"MPG 5\"), ein Fahrzeug (\"Fahrzeug 12\"), einen Standort (\"Standort MPG\") "
+              "oder alle Buchungen?",
+        "es": "¿Sobre qué reservas le aviso: un dinamómetro (\"dyno 3\"), un vehículo "
+              "(\"vehicle 12\"), una instalación (\"facility MPG\") o todas las reservas?",
+        "pt": "Sobre quais reservas devo avisá-lo: um dinamômetro (\"dyno 3\"), um veículo "
+              "(\"vehicle 12\"), uma instalação (\"facility MPG\") ou todas as reservas?",
+        "fr": "Pour quelles réservations dois-je vous prévenir : un banc (\"dyno 3\"), un "
+              "véhicule (\"vehicle 12\"), un site (\"facility MPG\") ou toutes les réservations ?",
+    },
+    "notify.subscribed": {
+        "en": "Done: you will get an e-mail when a booking on **{what}** is made, moved, delayed, "
+              "started or cancelled (subscription {id}).",
+        "de": "Erledigt: Sie bekommen eine E-Mail, wenn eine Buchung auf **{what}** angelegt, "
+              "verschoben, verzögert, gestartet oder storniert wird (Abo {id}).",
+        "es": "Hecho: recibirá un correo cuando una reserva en **{what}** se cree, mueva, retrase, "
+              "inicie o cancele (suscripción {id}).",
+        "pt": "Feito: você receberá um e-mail quando uma reserva em **{what}** for criada, movida, "
+              "atrasada, iniciada ou cancelada (assinatura {id}).",
+        "fr": "C'est fait : vous recevrez un e-mail quand une réservation sur **{what}** sera "
+              "créée, déplacée, retardée, démarrée ou annulée (abonnement {id}).",
+    },
+    "notify.none": {"en": "You have no subscriptions.", "de": "Sie haben keine Abos.",
+                    "es": "No tiene suscripciones.", "pt": "Você não tem assinaturas.",
+                    "fr": "Vous n'avez aucun abonnement."},
+    "notify.list": {"en": "Your subscriptions: {items}.", "de": "Ihre Abos: {items}.",
+                    "es": "Sus suscripciones: {items}.", "pt": "Suas assinaturas: {items}.",
+                    "fr": "Vos abonnements : {items}."},
 }  # fmt: skip

@@ -7,7 +7,15 @@ import enum
 import re
 from collections.abc import Sequence
 
-from dyno_agent.agent.offline import classifier, entities, feeds, planning, safety, series
+from dyno_agent.agent.offline import (
+    classifier,
+    entities,
+    feeds,
+    notifications,
+    planning,
+    safety,
+    series,
+)
 from dyno_agent.agent.offline.date_tokens import find_date_tokens
 from dyno_agent.agent.offline.sql import sql_statement
 from dyno_agent.agent.offline.text import normalize
@@ -37,6 +45,7 @@ class Intent(enum.StrEnum):
     BOOK_SERIES = "book_series"
     CANCEL_SERIES = "cancel_series"
     MOVE_SERIES = "move_series"
+    SUBSCRIBE = "subscribe"
     DATETIME = "datetime"
     HELP = "help"
     DECLINE = "destructive_or_offtopic"
@@ -179,6 +188,8 @@ def classify_by_rules(text: str, dyno_names: Sequence[str] = ()) -> Intent:
     has_vehicle = _mentions_vehicle(text)
     has_dyno = mentions_dyno(text, dyno_names)
     has_booking = entities.find_allocation_id(text) is not None
+    if notifications.SUBSCRIBE.search(text):
+        return Intent.SUBSCRIBE
     if planning.COMMIT.search(text) and not _CANCEL.search(text):
         return Intent.COMMIT_PLAN
     if planning.PLAN.search(text) and not _CANCEL.search(text):
@@ -241,6 +252,7 @@ def classify_by_rules(text: str, dyno_names: Sequence[str] = ()) -> Intent:
 # Rules that are exact: anchored phrases and plan words; the classifier does not overrule them.
 _EXACT = {Intent.DATETIME, Intent.HELP, Intent.PLAN, Intent.COMMIT_PLAN, Intent.CALENDAR_FEED}
 _EXACT |= {Intent.BOOK_SERIES, Intent.CANCEL_SERIES, Intent.MOVE_SERIES}
+_EXACT |= {Intent.SUBSCRIBE}
 # A dyno the rules found by name decides between its schedule and its details ("MPG 2", "is MPG 1
 # free on Friday?"); the classifier still tells other questions about it ("in maintenance?").
 _DYNO_READINGS = {Intent.DYNO_SCHEDULE, Intent.GET_DYNO}

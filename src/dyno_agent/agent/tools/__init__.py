@@ -8,6 +8,7 @@ from typing import Any
 from dyno_agent.agent.tools.adhoc import ADHOC_TOOLS
 from dyno_agent.agent.tools.base import SchemaFill, ToolEnv, ToolOutcome, ToolSpec
 from dyno_agent.agent.tools.feeds import FEED_TOOLS
+from dyno_agent.agent.tools.notifications import NOTIFICATION_TOOLS
 from dyno_agent.agent.tools.planning import PLANNING_TOOLS
 from dyno_agent.agent.tools.scheduling import SCHEDULING_TOOLS
 from dyno_agent.agent.tools.series import SERIES_TOOLS
@@ -15,7 +16,14 @@ from dyno_agent.config import Settings
 
 TOOLS: dict[str, ToolSpec] = {
     spec.name: spec
-    for spec in [*SCHEDULING_TOOLS, *ADHOC_TOOLS, *PLANNING_TOOLS, *FEED_TOOLS, *SERIES_TOOLS]
+    for spec in [
+        *SCHEDULING_TOOLS,
+        *ADHOC_TOOLS,
+        *PLANNING_TOOLS,
+        *FEED_TOOLS,
+        *SERIES_TOOLS,
+        *NOTIFICATION_TOOLS,
+    ]
 }
 DESTRUCTIVE = frozenset(name for name, spec in TOOLS.items() if spec.destructive)
 

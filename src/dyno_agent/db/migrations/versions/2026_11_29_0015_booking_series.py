@@ -9,7 +9,7 @@
   bookings); deleting a series keeps its allocations as single bookings.
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0014
 Create Date: 2026-11-29
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0013"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

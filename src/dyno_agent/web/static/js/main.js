@@ -14,6 +14,7 @@ import { createUsersView } from "./admin.js";
 import { createPlanView } from "./plan.js";
 import { createImportView } from "./import.js";
 import { createFeedsView } from "./feeds.js";
+import { createNotificationsView } from "./notifications.js";
 
 const VIEWS = [
   { id: "chat", label: "Chat", create: createChatView },
@@ -25,6 +26,7 @@ const VIEWS = [
   { id: "reports", label: "Reports", create: createReportsView },
   { id: "feeds", label: "Calendar feeds", create: createFeedsView },
   { id: "import", label: "Import", create: createImportView, role: "power_user" },
+  { id: "notifications", label: "Notifications", create: createNotificationsView },
   { id: "users", label: "Users", create: createUsersView, role: "admin" },
 ];
 const EXPIRED = "Your session expired; please log in again.";

@@ -1,0 +1,1 @@
+"""Notifications: subscriptions, the transactional outbox, and the worker that delivers it."""
