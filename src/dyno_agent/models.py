@@ -14,6 +14,7 @@ from dyno_agent.scheduling.models import (
     MaintenanceWindow,
     Vehicle,
 )
+from dyno_agent.waitlist.models import WaitlistEntry, WaitlistWakeup
 
 __all__ = [
     "Allocation",
@@ -30,4 +31,6 @@ __all__ = [
     "TestRequest",
     "User",
     "Vehicle",
+    "WaitlistEntry",
+    "WaitlistWakeup",
 ]
