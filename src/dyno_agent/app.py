@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -40,6 +41,8 @@ from dyno_agent.scheduling.api import (
     vehicles,
 )
 from dyno_agent.throttle import make_storage
+from dyno_agent.waitlist import router as waitlist_router
+from dyno_agent.waitlist.sweeper import sweep_forever
 from dyno_agent.web import docs as web_docs
 from dyno_agent.web import router as web_router
 
@@ -64,6 +67,7 @@ def api_router() -> APIRouter:
     router.include_router(imports_router.router)
     router.include_router(plans_router.router)
     router.include_router(business_router.router)
+    router.include_router(waitlist_router.router)
     return router
 
 
@@ -90,7 +94,18 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             ) as checkpointer:
                 app.state.checkpointer = checkpointer
                 app.state.chat = build_chat(settings, app.state.session_factory, checkpointer)
-                yield
+                sweeper = (
+                    asyncio.create_task(
+                        sweep_forever(app.state.session_factory, settings.waitlist_sweep_s)
+                    )
+                    if settings.waitlist_sweep_s
+                    else None
+                )
+                try:
+                    yield
+                finally:
+                    if sweeper is not None:
+                        sweeper.cancel()
         finally:
             if owned:
                 await app.state.engine.dispose()

@@ -19,6 +19,7 @@ from dyno_agent.cli import (
     requests,
     users,
     vehicles,
+    waitlist,
 )
 from dyno_agent.cli import backup as backup_cli
 from dyno_agent.cli import export as export_cli
@@ -67,6 +68,7 @@ app.add_typer(vehicles.app, name="vehicles")
 app.add_typer(requests.app, name="requests")
 app.add_typer(imports.app, name="import")
 app.add_typer(maintenance.app, name="maintenance")
+app.add_typer(waitlist.app, name="waitlist")
 booking.register(app)
 reports.register(app)
 agent.register(app)

@@ -56,8 +56,8 @@ async def join(
     end = latest_end or first.end
     if end < first.end:
         raise InvalidInput(
-            f"latest_end {end} leaves no room for {days_to_complete} day(s) from {start_date}; "
-            f"it must be {first.end} or later.",
+            f"A window ending {end} leaves no room for {days_to_complete} day(s) from "
+            f"{start_date}; it must end on {first.end} or later.",
             field="latest_end",
         )
     booking_window(start_date, end_date=end)  # the same limits as a booking

@@ -115,6 +115,9 @@ class AllocationRead(BaseModel):
         None, description="The day it was marked running (planned days: start_date, end_date)."
     )
     actual_end_date: dt.date | None = Field(None, description="The day it was marked completed.")
+    hold_expires_at: dt.datetime | None = Field(
+        None, description="For a `held` slot offered from the waitlist: accept before this."
+    )
     created_by: int | None
     created_at: dt.datetime
     updated_at: dt.datetime
