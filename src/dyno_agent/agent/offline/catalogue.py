@@ -904,3 +904,9 @@ MESSAGES: dict[str, Entry] = {
                "es": "Eso no funcionó: {message}", "pt": "Isso não funcionou: {message}",
                "fr": "Cela n'a pas marché : {message}"},
 }  # fmt: skip
+
+# The waitlist's texts live with it (agent/offline/waitlist_texts.py).
+from dyno_agent.agent.offline import waitlist_texts  # noqa: E402
+
+WORDS.update(waitlist_texts.WORDS)
+MESSAGES.update(waitlist_texts.MESSAGES)

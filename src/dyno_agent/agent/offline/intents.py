@@ -7,7 +7,7 @@ import enum
 import re
 from collections.abc import Sequence
 
-from dyno_agent.agent.offline import classifier, entities, planning, safety
+from dyno_agent.agent.offline import classifier, entities, planning, safety, waitlist
 from dyno_agent.agent.offline.date_tokens import find_date_tokens
 from dyno_agent.agent.offline.sql import sql_statement
 from dyno_agent.agent.offline.text import normalize
@@ -33,6 +33,9 @@ class Intent(enum.StrEnum):
     GET_DYNO = "get_dyno"
     PLAN = "plan"
     COMMIT_PLAN = "commit_plan"
+    WAITLIST_JOIN = "waitlist_join"
+    WAITLIST = "waitlist"
+    WAITLIST_ANSWER = "waitlist_answer"
     DATETIME = "datetime"
     HELP = "help"
     DECLINE = "destructive_or_offtopic"
@@ -168,6 +171,8 @@ def classify_by_rules(text: str, dyno_names: Sequence[str] = ()) -> Intent:
         return Intent.DATETIME
     if _HELP.search(text):
         return Intent.HELP
+    if (queued := waitlist.intent_of(text)) is not None:
+        return Intent(queued)
     has_vehicle = _mentions_vehicle(text)
     has_dyno = mentions_dyno(text, dyno_names)
     has_booking = entities.find_allocation_id(text) is not None
@@ -232,6 +237,7 @@ def classify_by_rules(text: str, dyno_names: Sequence[str] = ()) -> Intent:
 
 # Rules that are exact: anchored phrases and plan words; the classifier does not overrule them.
 _EXACT = {Intent.DATETIME, Intent.HELP, Intent.PLAN, Intent.COMMIT_PLAN}
+_EXACT |= {Intent.WAITLIST_JOIN, Intent.WAITLIST, Intent.WAITLIST_ANSWER}
 # A dyno the rules found by name decides between its schedule and its details ("MPG 2", "is MPG 1
 # free on Friday?"); the classifier still tells other questions about it ("in maintenance?").
 _DYNO_READINGS = {Intent.DYNO_SCHEDULE, Intent.GET_DYNO}

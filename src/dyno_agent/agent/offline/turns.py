@@ -18,7 +18,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 from dyno_agent.agent.confirm_words import read_answer
-from dyno_agent.agent.offline import planning, replies
+from dyno_agent.agent.offline import planning, replies, waitlist
 from dyno_agent.agent.offline.answers import answer
 from dyno_agent.agent.offline.calls import names_several, sql_statement, tool_calls
 from dyno_agent.agent.offline.dialogue import dialogue_state, proposal
@@ -229,6 +229,12 @@ def _act(
     if p.problems:  # keep the request without its wrong dates, so the answer can replace them
         question = replies.clarifying_question(p, context)
         return _ask(question, _without_dates(text, p), ("start_date", "end_date"))
+    refused = waitlist.refused_booking(messages) if p.intent is Intent.WAITLIST_JOIN else None
+    if p.missing and refused is not None:  # "yes, put me on the waitlist" after a refusal
+        return _calls(messages, [("join_waitlist", refused)], tools, {})
+    offered = waitlist.offered_entry(messages) if p.intent is Intent.WAITLIST_ANSWER else None
+    if p.entities.entry_id is None and offered is not None:  # "accept the offer"
+        p = replace(p, entities=replace(p.entities, entry_id=offered))
     if p.missing == ("plan_id",) and (plan_id := planning.recent_plan_id(messages)):
         p = replace(p, entities=replace(p.entities, plan_id=plan_id), missing=())
     if p.missing:
