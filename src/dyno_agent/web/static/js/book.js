@@ -4,6 +4,7 @@ import { api, errorText } from "./api.js";
 import { append, debounce, emptyState, errorBox, field, h, loading, option, replace, toast, vehicleName } from "./dom.js";
 import { addDays, formatDay, formatRange, nextMonday } from "./dates.js";
 import { emit, state, today } from "./state.js";
+import { joinWaitlistBlock } from "./waitlist.js";
 
 const REASONS = { busy: "booked", maintenance: "maintenance", disabled: "disabled", outside_window: "outside its dates" };
 
@@ -176,6 +177,7 @@ export function createBookView(root) {
           ),
         );
       }
+      parts.push(joinWaitlistBlock({ vehicle, testType: lastSearch.test_type, startDate: lastSearch.start_date, days: lastSearch.days }));
     }
     replace(results, ...parts.filter(Boolean));
   }
