@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -106,6 +107,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
                 finally:
                     if sweeper is not None:
                         sweeper.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await sweeper
         finally:
             if owned:
                 await app.state.engine.dispose()

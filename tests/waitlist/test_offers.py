@@ -19,6 +19,7 @@ from dyno_agent.scheduling import booking, maintenance, reports
 from dyno_agent.scheduling.models import Allocation, AllocationEvent, Dyno, Vehicle
 from dyno_agent.waitlist import service
 from dyno_agent.waitlist.models import WaitlistEntry, WaitlistWakeup
+from dyno_agent.waitlist.sweeper import sweep_once
 from tests.conftest import TODAY
 from tests.factories import make_allocation, make_dyno, make_maintenance, make_user, make_vehicle
 
@@ -283,3 +284,35 @@ async def test_a_held_slot_is_not_counted_as_booked_work(
 
     [row] = await reports.utilization(session, MAR10, MAR10)
     assert row.booked_days == 0
+
+
+async def test_the_servers_sweep_releases_an_expired_hold_to_the_next_in_line(
+    committed: AsyncEngine,
+):
+    factory = make_session_factory(committed)
+    async with factory() as setup, setup.begin():
+        dyno = await make_dyno(setup, "Brake 1")
+        user = await make_user(setup)
+        taken = await make_allocation(setup, await make_vehicle(setup), dyno, MAR10, MAR10)
+        first = await join(setup, user, await make_vehicle(setup), MAR10, MAR10, 1)
+        second = await join(setup, user, await make_vehicle(setup), MAR10, MAR10, 1)
+        await booking.cancel_allocation(setup, Actor.system(Channel.api), taken.id)
+        await setup.execute(
+            update(Allocation)
+            .where(Allocation.status == "held")
+            .values(hold_expires_at=func.now() - text("interval '1 minute'"))
+        )
+
+    await sweep_once(factory)
+
+    async with factory() as check:
+        statuses = dict((await check.execute(select(WaitlistEntry.id, WaitlistEntry.status))).all())
+        events = await check.scalar(
+            select(func.count())
+            .select_from(AllocationEvent)
+            .where(
+                AllocationEvent.channel == "api", AllocationEvent.actor_label == "waitlist sweep"
+            )
+        )
+    assert statuses == {first.id: "expired", second.id: "offered"}
+    assert events == 2  # the expired hold released, the next one held
