@@ -43,9 +43,6 @@ class WaitlistEntry(TimestampMixin, Base):
         ),
         CheckConstraint("days >= 1", name="days_positive"),
         CheckConstraint("latest_end - earliest_start + 1 >= days", name="days_fit"),
-        CheckConstraint(
-            "status <> 'offered' OR allocation_id IS NOT NULL", name="offer_has_allocation"
-        ),
         Index(
             "ix_waitlist_entries_waiting",
             "created_at",

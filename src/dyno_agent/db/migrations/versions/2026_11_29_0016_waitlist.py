@@ -106,10 +106,6 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "latest_end - earliest_start + 1 >= days", name=op.f("ck_waitlist_entries_days_fit")
         ),
-        sa.CheckConstraint(
-            "status <> 'offered' OR allocation_id IS NOT NULL",
-            name=op.f("ck_waitlist_entries_offer_has_allocation"),
-        ),
     )
     op.create_index(
         "ix_waitlist_entries_waiting",
