@@ -316,3 +316,25 @@ async def test_the_servers_sweep_releases_an_expired_hold_to_the_next_in_line(
         )
     assert statuses == {first.id: "expired", second.id: "offered"}
     assert events == 2  # the expired hold released, the next one held
+
+
+async def test_shortening_a_booking_offers_the_days_it_gave_back_but_not_to_a_busy_vehicle(
+    session: AsyncSession, lab: tuple[Dyno, User, User]
+):
+    dyno, manager, engineer = lab
+    long = await make_allocation(session, await make_vehicle(session), dyno, MAR10, MAR10 + 3 * DAY)
+    busy_vehicle = await make_vehicle(session)
+    other_dyno = await make_dyno(session, "Brake 2", rules=[("emissions", "any", "any")])
+    await make_allocation(
+        session, busy_vehicle, other_dyno, MAR10 + 3 * DAY, MAR10 + 3 * DAY, test_type="emissions"
+    )
+    vehicle_busy = await join(session, engineer, busy_vehicle, MAR10 + 2 * DAY, MAR10 + 3 * DAY, 2)
+    fits = await join(
+        session, engineer, await make_vehicle(session), MAR10 + 2 * DAY, MAR10 + 3 * DAY, 2
+    )
+
+    await booking.reschedule_allocation(session, actor_of(manager), long.id, extend_days=-2)
+
+    await session.refresh(vehicle_busy)
+    await session.refresh(fits)
+    assert (vehicle_busy.status, fits.status) == ("waiting", "offered")
