@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -44,6 +46,8 @@ from dyno_agent.scheduling.api import (
 )
 from dyno_agent.series import router as series_router
 from dyno_agent.throttle import make_storage
+from dyno_agent.waitlist import router as waitlist_router
+from dyno_agent.waitlist.sweeper import sweep_forever
 from dyno_agent.web import docs as web_docs
 from dyno_agent.web import router as web_router
 
@@ -71,6 +75,7 @@ def api_router() -> APIRouter:
     router.include_router(feeds_router.router)
     router.include_router(series_router.router)
     router.include_router(notifications_router.router)
+    router.include_router(waitlist_router.router)
     return router
 
 
@@ -102,8 +107,21 @@ def create_app(
             ) as checkpointer:
                 app.state.checkpointer = checkpointer
                 app.state.chat = build_chat(settings, app.state.session_factory, checkpointer)
-                async with running_worker(settings, app.state.session_factory, notify_worker):
-                    yield
+                sweeper = (
+                    asyncio.create_task(
+                        sweep_forever(app.state.session_factory, settings.waitlist_sweep_s)
+                    )
+                    if settings.waitlist_sweep_s
+                    else None
+                )
+                try:
+                    async with running_worker(settings, app.state.session_factory, notify_worker):
+                        yield
+                finally:
+                    if sweeper is not None:
+                        sweeper.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await sweeper
         finally:
             if owned:
                 await app.state.engine.dispose()

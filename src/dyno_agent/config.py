@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     max_booking_days: int = Field(default=120, ge=1, le=3650)
     max_backup_days: int = Field(default=30, ge=0, le=365)
     max_series_occurrences: int = Field(default=52, ge=1, le=520)  # recurring bookings
+    # Waitlist: how long a slot offered to a waiting request is held for its owner to accept;
+    # how often the server releases expired holds and offers freed days (0: only on demand).
+    waitlist_hold_minutes: int = Field(default=240, ge=1, le=60 * 24 * 14)
+    waitlist_sweep_s: float = Field(default=60.0, ge=0, le=86_400)
     today: dt.date | None = None
 
     # Planner (`dyno plan`, POST /api/v1/plans): solver time limit per plan (seconds; requests may

@@ -51,6 +51,10 @@ class AllocationNotFound(NotFound):
     code = "allocation_not_found"
 
 
+class WaitlistEntryNotFound(NotFound):
+    code = "waitlist_entry_not_found"
+
+
 class MaintenanceNotFound(NotFound):
     code = "maintenance_not_found"
 
@@ -173,6 +177,18 @@ class RequestNotOpen(Conflict):
     """A test request is no longer open or planned (booked or cancelled since)."""
 
     code = "request_not_open"
+
+
+class HoldExpired(Conflict):
+    """A waitlist offer was not accepted in time; its slot went back to the line."""
+
+    code = "hold_expired"
+
+
+class NotOnWaitlist(Conflict):
+    """A waitlist entry is not in the state the action needs (no offer, already closed)."""
+
+    code = "waitlist_entry_closed"
 
 
 # 422 ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from dyno_agent.scheduling.models import (
     Vehicle,
 )
 from dyno_agent.series.models import BookingSeries
+from dyno_agent.waitlist.models import WaitlistEntry, WaitlistWakeup
 
 __all__ = [
     "Allocation",
@@ -38,4 +39,6 @@ __all__ = [
     "TestRequest",
     "User",
     "Vehicle",
+    "WaitlistEntry",
+    "WaitlistWakeup",
 ]

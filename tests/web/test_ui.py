@@ -355,6 +355,35 @@ class TestBookForm:
         expect(results).to_contain_text("Earliest free")
         expect(results.get_by_role("button", name=re.compile("Search from"))).to_be_visible()
 
+    def test_when_nothing_is_free_the_vehicle_joins_the_waitlist_and_can_withdraw(
+        self, page: Page, live_server: LiveServer
+    ) -> None:
+        with live_server.api(ENGINEER) as api:
+            vehicles = api.get("/vehicles", params={"limit": 200}).json()["items"]
+        vehicle = next(
+            v for v in vehicles if (v["drive_type"], v["weight_class"]) == ("AWD", "<10K")
+        )
+        log_in(page, ENGINEER)
+        open_tab(page, "Book")
+        form = page.get_by_role("form", name="Availability search")
+        form.get_by_label("Vehicle (optional)").fill(vehicle["vin"])
+        expect(form.get_by_label("Drive")).to_have_value("AWD")
+        form.get_by_label("Test type").select_option("coastdown")
+        form.get_by_label("Start date").fill("2026-03-02")
+        form.get_by_label("Days").fill("30")
+        form.get_by_role("button", name="Find free dynos").click()
+        results = page.get_by_label("Availability", exact=True)
+        results.get_by_role("button", name="Join waitlist").click()
+        expect(results.locator(".alert-success")).to_contain_text("on the waitlist (entry #")
+
+        results.get_by_role("button", name="Show my waitlist").click()
+        entries = page.get_by_label("Waitlist entries")
+        expect(entries.locator("tbody tr")).to_have_count(1)
+        expect(entries).to_contain_text("coastdown")
+        expect(entries).to_contain_text("waiting")
+        entries.get_by_role("button", name="Withdraw").click()
+        expect(entries).to_contain_text("No waitlist entries.")
+
 
 class TestRoles:
     def test_a_user_sees_no_admin_screens_and_cannot_cancel_someone_elses_booking(

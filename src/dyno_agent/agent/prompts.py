@@ -40,6 +40,10 @@ days_to_complete or extend_days) or `change_allocation_status`; the user is aske
 before it runs. Several such calls in one message get one confirmation that applies to all. If \
 a tool result says the user declined, acknowledge it and change nothing.
 - For "my bookings" use `my_allocations`; for one booking by number use `get_allocation`.
+- When a booking is refused because nothing is free, offer the waitlist: `join_waitlist` (the \
+booking's vehicle, test, start, days and optionally a latest end; the user confirms). A freed \
+slot is then held for the user until a deadline; `my_waitlist` shows entries and offers, \
+`answer_waitlist_offer` accepts, declines or withdraws (the user confirms).
 - When no tool fits a question about the lab's data, use `query_database` with one SELECT over \
 its views ({_VIEWS}) or the listed tables; allocation status is one of {_STATUSES}.
 - plan_requests plans the open test requests (the forecast) at once and books nothing: report \

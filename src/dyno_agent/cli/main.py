@@ -22,6 +22,7 @@ from dyno_agent.cli import (
     series,
     users,
     vehicles,
+    waitlist,
 )
 from dyno_agent.cli import backup as backup_cli
 from dyno_agent.cli import export as export_cli
@@ -74,6 +75,7 @@ app.add_typer(feeds.app, name="feeds")
 app.add_typer(series.app, name="series")
 app.add_typer(notify.app, name="notify")
 app.command("notify-worker")(notify.notify_worker)
+app.add_typer(waitlist.app, name="waitlist")
 booking.register(app)
 reports.register(app)
 agent.register(app)

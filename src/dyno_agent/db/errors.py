@@ -17,6 +17,7 @@ from dyno_agent.errors import (
     DatabaseUnavailable,
     DomainError,
     DynoBusy,
+    HoldExpired,
     InUse,
     InvalidInput,
     InvalidTransition,
@@ -38,6 +39,9 @@ _BY_CONSTRAINT: dict[str, Callable[[], DomainError]] = {
     ),
     "ck_allocations_status_transition": lambda: InvalidTransition(
         "That status change is not allowed."
+    ),
+    "ck_allocations_hold_expired": lambda: HoldExpired(
+        "The hold on this offer has expired; the slot went to the next in line."
     ),
     "uq_vehicles_vin": lambda: AlreadyExists("A vehicle with this VIN already exists."),
     "uq_vehicles_tag": lambda: AlreadyExists("A vehicle with this tag already exists."),

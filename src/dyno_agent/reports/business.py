@@ -111,7 +111,7 @@ _BOOKINGS_SQL = text(
     """
     SELECT count(*) FILTER (WHERE start_date BETWEEN :start AND :end),
            count(*) FILTER (WHERE status = 'completed' AND end_date BETWEEN :start AND :end)
-    FROM allocations WHERE status <> 'cancelled'
+    FROM allocations WHERE status NOT IN ('cancelled', 'held')
     """
 )
 

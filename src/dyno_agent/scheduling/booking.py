@@ -59,6 +59,7 @@ from dyno_agent.scheduling.models import (
     Vehicle,
 )
 from dyno_agent.scheduling.windows import Window, booking_window
+from dyno_agent.waitlist import offers as waitlist_offers
 
 # Constraints a concurrent booking can make us hit between our check and our insert.
 _DYNO_RACES = {"ex_allocations_dyno_overlap", "ex_dyno_occupancy_maintenance"}
@@ -372,6 +373,8 @@ async def change_status(
     elif new is AllocationStatus.completed:
         allocation.actual_end_date = day
     await session.flush()
+    if new is AllocationStatus.cancelled:
+        await waitlist_offers.offer_freed(session)  # the first waiting request that fits
     metrics.record_status_change(actor.channel, new)
     return allocation
 
@@ -422,6 +425,7 @@ async def reschedule_allocation(
         metrics.record_booking(actor.channel, "lost_race")
         raise _race_error(name, target, vehicle) from None
     allocation.dyno = target
+    await waitlist_offers.offer_freed(session)  # days a move or a shortening freed
     metrics.record_move(actor.channel)
     return allocation
 

@@ -20,6 +20,7 @@ from dyno_agent.scheduling.schemas.maintenance import (
     MaintenanceUpdate,
     check_dates,
 )
+from dyno_agent.waitlist import offers as waitlist_offers
 
 
 async def conflicting_allocations(
@@ -145,6 +146,7 @@ async def update_maintenance(
         changes.get("start_date", window.start_date), changes.get("end_date", window.end_date)
     )
     await _write(session, window, changes)
+    await waitlist_offers.offer_freed(session)  # days a shorter window gave back
     return window
 
 
@@ -152,3 +154,4 @@ async def delete_maintenance(session: AsyncSession, window_id: int) -> None:
     window = await get_maintenance(session, window_id)
     async with savepoint(session):
         await session.delete(window)
+    await waitlist_offers.offer_freed(session)

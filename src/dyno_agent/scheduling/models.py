@@ -41,6 +41,7 @@ TRANSITIONS: dict[AllocationStatus, frozenset[AllocationStatus]] = {
     AllocationStatus.running: frozenset({AllocationStatus.completed, AllocationStatus.cancelled}),
     AllocationStatus.completed: frozenset(),
     AllocationStatus.cancelled: frozenset(),
+    AllocationStatus.held: frozenset({AllocationStatus.scheduled, AllocationStatus.cancelled}),
 }
 ACTIVE_STATUSES = (
     AllocationStatus.scheduled,
@@ -179,8 +180,12 @@ class Allocation(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="date_order"),
         CheckConstraint(
-            "status IN ('scheduled', 'delayed', 'running', 'completed', 'cancelled')",
+            "status IN ('scheduled', 'delayed', 'running', 'completed', 'cancelled', 'held')",
             name="status_vocab",
+        ),
+        CheckConstraint(
+            "status <> 'held' OR (hold_expires_at IS NOT NULL AND dyno_id IS NOT NULL)",
+            name="held_has_expiry",
         ),
         CheckConstraint(
             "dyno_id IS NOT NULL OR status IN ('scheduled', 'delayed', 'cancelled')",
@@ -216,6 +221,8 @@ class Allocation(TimestampMixin, Base):
     series_id: Mapped[int | None] = mapped_column(
         ForeignKey("booking_series.id", ondelete="SET NULL"), index=True
     )
+    # Until when a `held` slot (a waitlist offer) waits for its owner to accept (migration 0016).
+    hold_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     vehicle: Mapped[Vehicle] = relationship(lazy="raise")
     dyno: Mapped[Dyno | None] = relationship(lazy="raise")

@@ -244,7 +244,8 @@ _UTILIZATION_SQL = text(
     booked AS (
         SELECT u.id, range_agg(u.r * daterange(a.start_date, a.end_date, '[]')) AS r,
                count(*) AS n, array_agg(DISTINCT a.test_type ORDER BY a.test_type) AS tests
-        FROM usable u JOIN allocations a ON a.dyno_id = u.id AND a.status <> 'cancelled'
+        FROM usable u JOIN allocations a ON a.dyno_id = u.id
+         AND a.status NOT IN ('cancelled', 'held')
          AND u.r && daterange(a.start_date, a.end_date, '[]')
          AND (CAST(:test AS text) IS NULL OR a.test_type = :test)
         GROUP BY u.id

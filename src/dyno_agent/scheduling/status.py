@@ -11,3 +11,4 @@ class AllocationStatus(enum.StrEnum):
     running = "running"
     completed = "completed"
     cancelled = "cancelled"
+    held = "held"  # a slot offered to a waiting request: occupies it until accepted or expired

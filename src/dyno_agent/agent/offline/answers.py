@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from dyno_agent.agent.offline import waitlist
 from dyno_agent.agent.offline.failures import blocked_answer, error_answer, status_word
 from dyno_agent.agent.offline.feeds import feed_answer
 from dyno_agent.agent.offline.markdown import cell, percent, table, text
@@ -453,6 +454,9 @@ _SUCCESS: dict[str, Callable[[Data, Args, Data], str]] = {
     ),
     "change_allocation_status": _changed("changed.updated"),
     "calendar_feed_link": feed_answer,
+    "my_waitlist": waitlist.answer_list,
+    "join_waitlist": waitlist.answer_entry,
+    "answer_waitlist_offer": waitlist.answer_entry,
 }
 
 

@@ -38,6 +38,9 @@ TOOL_OF_INTENT = {
     Intent.CANCEL_SERIES: "cancel_series",
     Intent.MOVE_SERIES: "move_series",
     Intent.SUBSCRIBE: "subscribe_notifications",
+    Intent.WAITLIST_JOIN: "join_waitlist",
+    Intent.WAITLIST: "my_waitlist",
+    Intent.WAITLIST_ANSWER: "answer_waitlist_offer",
 }
 
 
@@ -152,12 +155,23 @@ def _book_series(p: ParsedRequest) -> dict[str, Any]:
     return args
 
 
+def _waitlist_join(p: ParsedRequest) -> dict[str, Any]:
+    """A booking's inputs; an end later than the days need is the latest end."""
+    args = {key: value for key, value in _book(p).items() if key not in ("backup",)}
+    args.pop("max_backup_days", None)
+    if p.start_date and p.end_date and p.days and (p.end_date - p.start_date).days + 1 > p.days:
+        args["latest_end"] = _iso(p.end_date)
+    return args
+
+
 def tool_call(p: ParsedRequest) -> tuple[str, dict[str, Any]] | None:
     """The tool and arguments for a request with nothing missing; None for intents without one."""
     name = TOOL_OF_INTENT.get(p.intent)
     if name is None:
         return None
     e = p.entities
+    if p.intent is Intent.WAITLIST_ANSWER and e.entry_id is None:
+        return "my_waitlist", {}  # which offer: show them first
     builders = {
         Intent.BOOK: lambda: _book(p),
         Intent.FIND_AVAILABILITY: lambda: _availability(p),
@@ -182,6 +196,8 @@ def tool_call(p: ParsedRequest) -> tuple[str, dict[str, Any]] | None:
         Intent.CANCEL_SERIES: lambda: {"series_id": e.series_id},
         Intent.MOVE_SERIES: lambda: {"series_id": e.series_id, "shift_days": e.shift_days},
         Intent.SUBSCRIBE: lambda: notifications.subscription_args(p.text, e),
+        Intent.WAITLIST_JOIN: lambda: _waitlist_join(p),
+        Intent.WAITLIST_ANSWER: lambda: {"entry_id": e.entry_id, "action": e.waitlist_action},
     }
     build = builders.get(p.intent)
     return name, build() if build else {}

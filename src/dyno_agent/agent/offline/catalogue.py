@@ -949,3 +949,9 @@ MESSAGES: dict[str, Entry] = {
                     "es": "Sus suscripciones: {items}.", "pt": "Suas assinaturas: {items}.",
                     "fr": "Vos abonnements : {items}."},
 }  # fmt: skip
+
+# The waitlist's texts live with it (agent/offline/waitlist_texts.py).
+from dyno_agent.agent.offline import waitlist_texts  # noqa: E402
+
+WORDS.update(waitlist_texts.WORDS)
+MESSAGES.update(waitlist_texts.MESSAGES)

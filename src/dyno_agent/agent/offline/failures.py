@@ -98,6 +98,7 @@ def _no_capacity(name: str, args: dict[str, Any], message: str, details: dict[st
         parts.append(_rebook_hint(args, earliest))
     elif name == "auto_allocate_vehicle" and not args.get("backup"):
         parts.append(say("no_capacity.backup"))
+    parts.append(say("waitlist.hint"))
     return "\n\n".join(parts)
 
 

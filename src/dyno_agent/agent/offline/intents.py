@@ -15,6 +15,7 @@ from dyno_agent.agent.offline import (
     planning,
     safety,
     series,
+    waitlist,
 )
 from dyno_agent.agent.offline.date_tokens import find_date_tokens
 from dyno_agent.agent.offline.sql import sql_statement
@@ -46,6 +47,9 @@ class Intent(enum.StrEnum):
     CANCEL_SERIES = "cancel_series"
     MOVE_SERIES = "move_series"
     SUBSCRIBE = "subscribe"
+    WAITLIST_JOIN = "waitlist_join"
+    WAITLIST = "waitlist"
+    WAITLIST_ANSWER = "waitlist_answer"
     DATETIME = "datetime"
     HELP = "help"
     DECLINE = "destructive_or_offtopic"
@@ -185,6 +189,8 @@ def classify_by_rules(text: str, dyno_names: Sequence[str] = ()) -> Intent:
         return Intent.CALENDAR_FEED
     if (about_series := series.intent_of(text)) is not None:
         return Intent(about_series)
+    if (queued := waitlist.intent_of(text)) is not None:
+        return Intent(queued)
     has_vehicle = _mentions_vehicle(text)
     has_dyno = mentions_dyno(text, dyno_names)
     has_booking = entities.find_allocation_id(text) is not None
@@ -253,6 +259,7 @@ def classify_by_rules(text: str, dyno_names: Sequence[str] = ()) -> Intent:
 _EXACT = {Intent.DATETIME, Intent.HELP, Intent.PLAN, Intent.COMMIT_PLAN, Intent.CALENDAR_FEED}
 _EXACT |= {Intent.BOOK_SERIES, Intent.CANCEL_SERIES, Intent.MOVE_SERIES}
 _EXACT |= {Intent.SUBSCRIBE}
+_EXACT |= {Intent.WAITLIST_JOIN, Intent.WAITLIST, Intent.WAITLIST_ANSWER}
 # A dyno the rules found by name decides between its schedule and its details ("MPG 2", "is MPG 1
 # free on Friday?"); the classifier still tells other questions about it ("in maintenance?").
 _DYNO_READINGS = {Intent.DYNO_SCHEDULE, Intent.GET_DYNO}

@@ -6,7 +6,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from dyno_agent.agent.offline import booking_actions, entities, planning, series, vocab_match
+from dyno_agent.agent.offline import (
+    booking_actions,
+    entities,
+    planning,
+    series,
+    vocab_match,
+    waitlist,
+)
 from dyno_agent.agent.offline.date_tokens import find_date_tokens
 from dyno_agent.agent.offline.dates import DateSpec, combine
 from dyno_agent.agent.offline.durations import extract_backup, find_duration
@@ -40,6 +47,8 @@ class Entities:
     # Every vehicle or booking named, in order ("vehicles 11, 12 and 19"); the first is the `_id`.
     vehicle_ids: tuple[int, ...] = ()
     allocation_ids: tuple[int, ...] = ()
+    entry_id: int | None = None  # a waitlist entry ("accept offer 4")
+    waitlist_action: str | None = None  # accept, decline or withdraw
 
 
 @dataclass(frozen=True)
@@ -135,6 +144,13 @@ def parse_request(
         )
     if intent in _SERIES_INTENTS:
         found = replace(found, series_id=series.find_series_id(text), allocation_id=None)
+    if intent is Intent.WAITLIST_ANSWER:
+        found = replace(
+            found,
+            entry_id=waitlist.entry_id_of(text),
+            waitlist_action=waitlist.action_of(text),
+            allocation_id=None,
+        )
     if intent is Intent.CHANGE_STATUS and found.status is None:
         found = replace(found, status="running")  # "booking 12 has started"
     if found.allocation_id is None and intent in _BOOKING_INTENTS:
@@ -173,6 +189,8 @@ def parse_request(
 def _missing(
     intent: Intent, found: Entities, start: dt.date | None, end: dt.date | None, days: int | None
 ) -> tuple[str, ...]:
+    if intent is Intent.WAITLIST_JOIN:  # the same inputs as a booking
+        return _missing(Intent.BOOK, found, start, end, days)
     needs: list[str] = []
     has_vehicle = found.vehicle_id is not None or found.vin is not None
     if intent in (Intent.BOOK, Intent.CHECK_VEHICLE, Intent.BOOK_SERIES) and not has_vehicle:

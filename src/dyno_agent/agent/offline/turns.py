@@ -18,7 +18,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 from dyno_agent.agent.confirm_words import read_answer
-from dyno_agent.agent.offline import notifications, planning, replies, series
+from dyno_agent.agent.offline import notifications, planning, replies, series, waitlist
 from dyno_agent.agent.offline.answers import answer
 from dyno_agent.agent.offline.calls import names_several, sql_statement, tool_calls
 from dyno_agent.agent.offline.dialogue import dialogue_state, proposal
@@ -231,6 +231,12 @@ def _act(
         return _ask(question, _without_dates(text, p), ("start_date", "end_date"))
     if p.intent is Intent.SUBSCRIBE and not notifications.subscription_args(text, p.entities):
         return _ask(say("notify.which"), text, ())
+    refused = waitlist.refused_booking(messages) if p.intent is Intent.WAITLIST_JOIN else None
+    if p.missing and refused is not None:  # "yes, put me on the waitlist" after a refusal
+        return _calls(messages, [("join_waitlist", refused)], tools, {})
+    offered = waitlist.offered_entry(messages) if p.intent is Intent.WAITLIST_ANSWER else None
+    if p.entities.entry_id is None and offered is not None:  # "accept the offer"
+        p = replace(p, entities=replace(p.entities, entry_id=offered))
     if p.missing == ("plan_id",) and (plan_id := planning.recent_plan_id(messages)):
         p = replace(p, entities=replace(p.entities, plan_id=plan_id), missing=())
     if "series_id" in p.missing and (series_id := series.recent_series_id(messages)):

@@ -12,6 +12,7 @@ from dyno_agent.agent.tools.notifications import NOTIFICATION_TOOLS
 from dyno_agent.agent.tools.planning import PLANNING_TOOLS
 from dyno_agent.agent.tools.scheduling import SCHEDULING_TOOLS
 from dyno_agent.agent.tools.series import SERIES_TOOLS
+from dyno_agent.agent.tools.waitlist import WAITLIST_TOOLS
 from dyno_agent.config import Settings
 
 TOOLS: dict[str, ToolSpec] = {
@@ -23,6 +24,7 @@ TOOLS: dict[str, ToolSpec] = {
         *FEED_TOOLS,
         *SERIES_TOOLS,
         *NOTIFICATION_TOOLS,
+        *WAITLIST_TOOLS,
     ]
 }
 DESTRUCTIVE = frozenset(name for name, spec in TOOLS.items() if spec.destructive)

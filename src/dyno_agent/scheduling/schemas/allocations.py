@@ -116,6 +116,9 @@ class AllocationRead(BaseModel):
     )
     actual_end_date: dt.date | None = Field(None, description="The day it was marked completed.")
     series_id: int | None = Field(None, description="The recurring series it belongs to.")
+    hold_expires_at: dt.datetime | None = Field(
+        None, description="For a `held` slot offered from the waitlist: accept before this."
+    )
     created_by: int | None
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -5,6 +5,7 @@ import { append, debounce, emptyState, errorBox, field, h, loading, option, repl
 import { addDays, formatDay, formatRange, nextMonday } from "./dates.js";
 import { emit, state, today } from "./state.js";
 import { createRepeatSection } from "./series.js";
+import { joinWaitlistBlock } from "./waitlist.js";
 
 const REASONS = { busy: "booked", maintenance: "maintenance", disabled: "disabled", outside_window: "outside its dates" };
 
@@ -178,6 +179,7 @@ export function createBookView(root) {
           ),
         );
       }
+      parts.push(joinWaitlistBlock({ vehicle, testType: lastSearch.test_type, startDate: lastSearch.start_date, days: lastSearch.days }));
     }
     replace(results, ...parts.filter(Boolean));
   }

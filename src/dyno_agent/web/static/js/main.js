@@ -15,12 +15,14 @@ import { createPlanView } from "./plan.js";
 import { createImportView } from "./import.js";
 import { createFeedsView } from "./feeds.js";
 import { createNotificationsView } from "./notifications.js";
+import { createWaitlistView } from "./waitlist.js";
 
 const VIEWS = [
   { id: "chat", label: "Chat", create: createChatView },
   { id: "schedule", label: "Schedule", create: createTimelineView },
   { id: "book", label: "Book", create: createBookView },
   { id: "plan", label: "Plan", create: createPlanView },
+  { id: "waitlist", label: "Waitlist", create: createWaitlistView },
   { id: "vehicles", label: "Vehicles", create: createVehiclesView },
   { id: "dynos", label: "Dynos", create: createDynosView },
   { id: "reports", label: "Reports", create: createReportsView },
