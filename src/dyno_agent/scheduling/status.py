@@ -11,3 +11,5 @@ class AllocationStatus(enum.StrEnum):
     running = "running"
     completed = "completed"
     cancelled = "cancelled"
+    # Booked on a dyno that needs approval; holds the slot until a power user decides.
+    requested = "requested"

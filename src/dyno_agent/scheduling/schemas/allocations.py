@@ -98,6 +98,7 @@ class DynoBrief(BaseModel):
     id: int
     name: str
     facility: str
+    needs_approval: bool = False
 
 
 class AllocationRead(BaseModel):
@@ -115,6 +116,10 @@ class AllocationRead(BaseModel):
         None, description="The day it was marked running (planned days: start_date, end_date)."
     )
     actual_end_date: dt.date | None = Field(None, description="The day it was marked completed.")
+    approval: str | None = Field(
+        None, description="On a dyno that needs approval: approved or rejected once decided."
+    )
+    approval_reason: str | None = Field(None, description="Why the request was rejected.")
     created_by: int | None
     created_at: dt.datetime
     updated_at: dt.datetime
