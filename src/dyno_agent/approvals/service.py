@@ -106,15 +106,20 @@ async def reject(
 
 async def _pending(session: AsyncSession, allocation_id: int) -> Allocation:
     allocation = await get_allocation(session, allocation_id, for_update=True)
+    ensure_pending(allocation)
+    return allocation
+
+
+def ensure_pending(allocation: Allocation) -> None:
+    """Only a booking still `requested` can be approved or rejected."""
     if allocation.status != AllocationStatus.requested:
         decided = f" ({allocation.approval})" if allocation.approval else ""
         raise InvalidTransition(
-            f"Allocation {allocation_id} is {allocation.status}{decided}; only requested "
+            f"Allocation {allocation.id} is {allocation.status}{decided}; only requested "
             "bookings can be approved or rejected.",
-            allocation_id=allocation_id,
+            allocation_id=allocation.id,
             status=allocation.status,
         )
-    return allocation
 
 
 async def _with_people(session: AsyncSession, rows: list[Allocation]) -> list[ApprovalRequest]:

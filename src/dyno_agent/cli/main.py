@@ -9,6 +9,7 @@ import typer
 
 from dyno_agent.cli import (
     agent,
+    approvals,
     booking,
     db,
     demo,
@@ -67,6 +68,7 @@ app.add_typer(vehicles.app, name="vehicles")
 app.add_typer(requests.app, name="requests")
 app.add_typer(imports.app, name="import")
 app.add_typer(maintenance.app, name="maintenance")
+app.add_typer(approvals.app, name="approvals")
 booking.register(app)
 reports.register(app)
 agent.register(app)

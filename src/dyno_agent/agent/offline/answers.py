@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from dyno_agent.agent.offline import approvals
 from dyno_agent.agent.offline.failures import blocked_answer, error_answer, status_word
 from dyno_agent.agent.offline.markdown import cell, percent, table, text
 from dyno_agent.agent.offline.messages import count, current, say, test_phrase, words
@@ -433,6 +434,7 @@ _SUCCESS: dict[str, Callable[[Data, Args, Data], str]] = {
         "allocation.shown", allocation=describe_allocation(data["allocation"])
     ),
     "change_allocation_status": _changed("changed.updated"),
+    **approvals.ANSWERS,
 }
 
 

@@ -98,7 +98,6 @@ class DynoBrief(BaseModel):
     id: int
     name: str
     facility: str
-    needs_approval: bool = False
 
 
 class AllocationRead(BaseModel):
