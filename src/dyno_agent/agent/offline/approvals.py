@@ -33,9 +33,7 @@ QUEUE = _rx(
     rf"\b(?:show|list|see|zeig\w*|liste\w*|what\s+are\s+the)\b.{{0,20}}\b{_APPROVALS}\b|"
     r"\bwas\s+wartet\s+auf\s+(?:meine\s+)?(?:genehmigung|freigabe)\b"
 )
-_APPROVE = _rx(
-    r"\b(?:approve|aprove|approuve|genehmigen?|genehmige|freigeben|gib\s+\S+\s+frei)\b"
-)
+_APPROVE = _rx(r"\b(?:approve|aprove|approuve|genehmigen?|genehmige|freigeben|gib\s+\S+\s+frei)\b")
 _REJECT = _rx(
     r"\b(?:reject|rejekt|decline|deny|refuse|turn\s+down|ablehnen|lehne|abweisen|zurückweisen)\b"
 )
