@@ -13,6 +13,7 @@ import { createReportsView } from "./reports.js";
 import { createUsersView } from "./admin.js";
 import { createPlanView } from "./plan.js";
 import { createImportView } from "./import.js";
+import { createApprovalsView } from "./approvals.js";
 
 const VIEWS = [
   { id: "chat", label: "Chat", create: createChatView },
@@ -22,6 +23,7 @@ const VIEWS = [
   { id: "vehicles", label: "Vehicles", create: createVehiclesView },
   { id: "dynos", label: "Dynos", create: createDynosView },
   { id: "reports", label: "Reports", create: createReportsView },
+  { id: "approvals", label: "Approvals", create: createApprovalsView },
   { id: "import", label: "Import", create: createImportView, role: "power_user" },
   { id: "users", label: "Users", create: createUsersView, role: "admin" },
 ];
