@@ -14,6 +14,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from dyno_agent import __version__, errors, health
 from dyno_agent.agent import router as chat_router
 from dyno_agent.agent.service import ChatThrottle, build_chat, open_checkpointer
+from dyno_agent.approvals import router as approvals_router
 from dyno_agent.audit import router as audit_router
 from dyno_agent.auth import router as auth_router
 from dyno_agent.config import Settings, get_settings
@@ -76,6 +77,7 @@ def api_router() -> APIRouter:
     router.include_router(series_router.router)
     router.include_router(notifications_router.router)
     router.include_router(waitlist_router.router)
+    router.include_router(approvals_router.router)
     return router
 
 

@@ -108,6 +108,7 @@ async def test_counts_by_status_and_test_type(session: AsyncSession):
         "completed": 2,
         "cancelled": 1,
         "held": 0,
+        "requested": 0,
     }
     assert result.by_test_type == {
         "brake": {"completed": 1, "running": 1, "cancelled": 1},

@@ -717,3 +717,54 @@ class TestNotificationsScreen:
         first = skipped["items"][0]["id"]
         page.get_by_role("button", name=f"Retry notification {first}").click()
         expect(page.locator(".toast").last).to_contain_text(f"Notification {first} is due again.")
+
+
+class TestApprovals:
+    def test_an_engineers_request_is_drawn_apart_and_a_power_user_approves_it_in_the_queue(
+        self, page: Page, live_server: LiveServer
+    ) -> None:
+        window = {"start_date": "2026-03-23", "end_date": "2026-03-25"}
+        with live_server.api(MANAGER) as api:
+            free = api.get(
+                "/availability",
+                params={**window, "test_type": "brake", "drive_type": "2WD", "weight_lbs": 5000},
+            ).json()["free"]
+            dyno = free[-1]
+            api.patch(f"/dynos/{dyno['id']}", json={"needs_approval": True}).raise_for_status()
+        try:
+            with live_server.api(ENGINEER) as api:
+                for vehicle_id in range(1, 61):  # the first vehicle free on those days
+                    answer = api.post(
+                        "/allocations",
+                        json={
+                            **window, "vehicle_id": vehicle_id, "dyno": dyno["id"],
+                            "test_type": "brake",
+                        },
+                    )  # fmt: skip
+                    if answer.status_code == 201:
+                        break
+                request = answer.json()
+            assert request["status"] == "requested", request
+
+            log_in(page, ENGINEER)
+            open_tab(page, "Schedule")
+            bar = page.locator(f'.bar.status-requested[data-allocation-id="{request["id"]}"]')
+            expect(bar).to_be_visible()
+            open_tab(page, "Approvals")
+            mine = page.locator(f'tr[data-request-id="{request["id"]}"]')
+            expect(mine).to_contain_text("pending")
+            expect(mine.get_by_role("button", name="Approve")).to_have_count(0)
+
+            page.get_by_role("button", name="Log out").click()
+            log_in(page, MANAGER)
+            open_tab(page, "Approvals")
+            row = page.locator(f'tr[data-request-id="{request["id"]}"]')
+            expect(row).to_contain_text(dyno["name"])
+            expect(row.get_by_role("button", name="Reject")).to_be_disabled()  # no reason yet
+            row.get_by_role("button", name="Approve").click()
+            expect(row).to_have_count(0)
+            with live_server.api(ENGINEER) as api:
+                assert api.get(f"/allocations/{request['id']}").json()["status"] == "scheduled"
+        finally:
+            with live_server.api(MANAGER) as api:
+                api.patch(f"/dynos/{dyno['id']}", json={"needs_approval": False})

@@ -106,7 +106,9 @@ def book(
         allocation = await booking.book_on_dyno(session, actor, **body.model_dump())
         return AllocationRead.model_validate(allocation)
 
-    _show(transact_as(work), as_json, "Booked.")
+    booked = transact_as(work)
+    requested = booked.status == AllocationStatus.requested
+    _show(booked, as_json, "Requested: awaits a power user's approval." if requested else "Booked.")
 
 
 def cancel(allocation_id: AllocationId, as_json: JsonFlag = False) -> None:

@@ -9,6 +9,7 @@ import typer
 
 from dyno_agent.cli import (
     agent,
+    approvals,
     booking,
     db,
     demo,
@@ -76,6 +77,7 @@ app.add_typer(series.app, name="series")
 app.add_typer(notify.app, name="notify")
 app.command("notify-worker")(notify.notify_worker)
 app.add_typer(waitlist.app, name="waitlist")
+app.add_typer(approvals.app, name="approvals")
 booking.register(app)
 reports.register(app)
 agent.register(app)

@@ -73,6 +73,7 @@ _STATUS_CELL = {
     AllocationStatus.delayed: SCHEDULED,
     AllocationStatus.running: RUNNING,
     AllocationStatus.completed: COMPLETED,
+    AllocationStatus.requested: SCHEDULED,
 }
 _PLACEHOLDER_SUFFIX = re.compile(r"\s*#\d+$")
 _BY_KEY = {c.header_key(name): name for name in c.FORECAST_COLUMNS}

@@ -238,7 +238,8 @@ async def _plan_rows(
         if found not in requests or known.status != RequestStatus.cancelled:
             requests[found] = known
     dyno_ids = {row.dyno.id for row in rows if row.dyno is not None}
-    active = [s.value for s in ACTIVE_STATUSES]
+    # a request awaiting approval holds its dyno and vehicle like a booking
+    active = [s.value for s in (*ACTIVE_STATUSES, AllocationStatus.requested)]
     allocations = list(
         await session.scalars(
             select(Allocation).where(

@@ -102,7 +102,7 @@ _STARTS_SQL = text(
            percentile_cont(0.5) WITHIN GROUP (
                ORDER BY greatest(a.start_date - r.created_at::date, 0))
     FROM test_requests r JOIN allocations a ON a.id = r.allocation_id
-    WHERE r.status = 'booked' AND a.status <> 'cancelled'
+    WHERE r.status = 'booked' AND a.status NOT IN ('cancelled', 'requested')
       AND a.start_date BETWEEN :start AND :end
     """
 )
@@ -111,7 +111,7 @@ _BOOKINGS_SQL = text(
     """
     SELECT count(*) FILTER (WHERE start_date BETWEEN :start AND :end),
            count(*) FILTER (WHERE status = 'completed' AND end_date BETWEEN :start AND :end)
-    FROM allocations WHERE status NOT IN ('cancelled', 'held')
+    FROM allocations WHERE status NOT IN ('cancelled', 'held', 'requested')
     """
 )
 

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient
 from sqlalchemy.orm.attributes import set_committed_value
 
+from dyno_agent.approvals import policy as approvals
 from dyno_agent.audit import stamp as audit_stamp
 from dyno_agent.auth.actor import Actor
 from dyno_agent.auth.models import Role
@@ -130,9 +131,11 @@ def ensure_transition(allocation: Allocation, new: AllocationStatus) -> None:
     current = AllocationStatus(allocation.status)
     if new not in TRANSITIONS[current]:
         allowed = sorted(s.value for s in TRANSITIONS[current])
+        waiting = current is AllocationStatus.requested
         raise InvalidTransition(
             f"Allocation {allocation.id} is {current.value}; it cannot become {new.value}"
-            + (f" (allowed: {', '.join(allowed)})." if allowed else " (it is final)."),
+            + (f" (allowed: {', '.join(allowed)})." if allowed else " (it is final).")
+            + (" It is awaiting a power user's approval." if waiting else ""),
             allocation_id=allocation.id,
             status=current.value,
             allowed=allowed,
@@ -242,6 +245,8 @@ async def auto_allocate(
                     if shift == 0
                     else f"Allocated with backup shift of {shift} day(s)."
                 )
+                if allocation.status == AllocationStatus.requested:
+                    message += " " + approvals.awaiting_note(dyno)
                 return BookingResult(allocation, message, shift)
             metrics.record_booking(actor.channel, "lost_race")
             if await _vehicle_clash(session, vehicle.id, window) is not None:
@@ -300,7 +305,7 @@ async def _place(
             test_type=need.test_type,
             start_date=window.start,
             end_date=window.end,
-            status=AllocationStatus.scheduled.value,
+            status=approvals.initial_status(actor, dyno).value,
             created_by=actor.user_id,
         )
         .on_conflict_do_nothing()
@@ -359,6 +364,9 @@ async def change_status(
     allocation = await get_allocation(session, allocation_id, for_update=True)
     ensure_can_modify(actor, allocation)
     ensure_transition(allocation, new)
+    if allocation.status == AllocationStatus.requested and new is AllocationStatus.scheduled:
+        approvals.ensure_can_decide(actor, allocation_id)  # scheduling a request approves it
+        approvals.record_decision(allocation, actor, approvals.APPROVED)
     if new is AllocationStatus.running and allocation.dyno_id is None:
         raise InvalidTransition(
             f"Allocation {allocation_id} has no dyno yet; place it before starting it.",
@@ -533,7 +541,7 @@ def _new_allocation(
         test_type=need.test_type,
         start_date=window.start,
         end_date=window.end,
-        status=AllocationStatus.scheduled.value,
+        status=approvals.initial_status(actor, dyno).value,
         created_by=actor.user_id,
     )
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -42,6 +43,8 @@ TRANSITIONS: dict[AllocationStatus, frozenset[AllocationStatus]] = {
     AllocationStatus.completed: frozenset(),
     AllocationStatus.cancelled: frozenset(),
     AllocationStatus.held: frozenset({AllocationStatus.scheduled, AllocationStatus.cancelled}),
+    # Approved (scheduled) or rejected/withdrawn (cancelled); never straight to running.
+    AllocationStatus.requested: frozenset({AllocationStatus.scheduled, AllocationStatus.cancelled}),
 }
 ACTIVE_STATUSES = (
     AllocationStatus.scheduled,
@@ -128,6 +131,8 @@ class Dyno(TimestampMixin, Base):
     supported_test_types: Mapped[list[str]] = mapped_column(
         ARRAY(Text), nullable=False, server_default="{}"
     )
+    # Users' bookings here start as `requested` until a power user approves them (0017).
+    needs_approval: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
 
     rules: Mapped[list[DynoRule]] = relationship(
         back_populates="dyno", lazy="raise", cascade="all, delete-orphan", passive_deletes=True
@@ -180,12 +185,24 @@ class Allocation(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="date_order"),
         CheckConstraint(
-            "status IN ('scheduled', 'delayed', 'running', 'completed', 'cancelled', 'held')",
+            "status IN ('scheduled', 'delayed', 'running', 'completed', 'cancelled', 'held',"
+            " 'requested')",
             name="status_vocab",
         ),
         CheckConstraint(
             "status <> 'held' OR (hold_expires_at IS NOT NULL AND dyno_id IS NOT NULL)",
             name="held_has_expiry",
+        ),
+        CheckConstraint(
+            "approval IS NULL OR approval IN ('approved', 'rejected')", name="approval_vocab"
+        ),
+        CheckConstraint(
+            "approval IS DISTINCT FROM 'rejected'"
+            " OR (status = 'cancelled' AND btrim(coalesce(approval_reason, '')) <> '')",
+            name="rejected_with_reason",
+        ),
+        Index(
+            "ix_allocations_requested", "created_at", postgresql_where=text("status = 'requested'")
         ),
         CheckConstraint(
             "dyno_id IS NOT NULL OR status IN ('scheduled', 'delayed', 'cancelled')",
@@ -223,6 +240,11 @@ class Allocation(TimestampMixin, Base):
     )
     # Until when a `held` slot (a waitlist offer) waits for its owner to accept (migration 0016).
     hold_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The decision on a request (migration 0017): approved or rejected, by whom, when, why.
+    approval: Mapped[str | None] = mapped_column(String(10))
+    approval_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approval_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    approval_reason: Mapped[str | None] = mapped_column(Text)
 
     vehicle: Mapped[Vehicle] = relationship(lazy="raise")
     dyno: Mapped[Dyno | None] = relationship(lazy="raise")

@@ -12,3 +12,5 @@ class AllocationStatus(enum.StrEnum):
     completed = "completed"
     cancelled = "cancelled"
     held = "held"  # a slot offered to a waiting request: occupies it until accepted or expired
+    # Booked on a dyno that needs approval; holds the slot until a power user decides.
+    requested = "requested"

@@ -29,7 +29,12 @@ from dyno_agent.scheduling.models import Allocation, AllocationStatus, Dyno, Veh
 
 log = logging.getLogger(__name__)
 
-OPEN_STATUSES = (AllocationStatus.scheduled, AllocationStatus.delayed, AllocationStatus.running)
+OPEN_STATUSES = (
+    AllocationStatus.scheduled,
+    AllocationStatus.delayed,
+    AllocationStatus.running,
+    AllocationStatus.requested,  # holds its slot while it waits for approval
+)
 MAX_LISTED = 50
 _REASON_TEXT = {
     "incompatible": "not allowed by the dyno's rules",

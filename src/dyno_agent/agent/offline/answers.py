@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from dyno_agent.agent.offline import waitlist
+from dyno_agent.agent.offline import approvals, waitlist
 from dyno_agent.agent.offline.failures import blocked_answer, error_answer, status_word
 from dyno_agent.agent.offline.feeds import feed_answer
 from dyno_agent.agent.offline.markdown import cell, percent, table, text
@@ -457,6 +457,7 @@ _SUCCESS: dict[str, Callable[[Data, Args, Data], str]] = {
     "my_waitlist": waitlist.answer_list,
     "join_waitlist": waitlist.answer_entry,
     "answer_waitlist_offer": waitlist.answer_entry,
+    **approvals.ANSWERS,
 }
 
 

@@ -18,7 +18,15 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 from dyno_agent.agent.confirm_words import read_answer
-from dyno_agent.agent.offline import notifications, planning, replies, series, waitlist
+from dyno_agent.agent.offline import (
+    approvals,
+    notifications,
+    planning,
+    replies,
+    safety,
+    series,
+    waitlist,
+)
 from dyno_agent.agent.offline.answers import answer
 from dyno_agent.agent.offline.calls import names_several, sql_statement, tool_calls
 from dyno_agent.agent.offline.dialogue import dialogue_state, proposal
@@ -153,6 +161,9 @@ def _reply(
     tools: frozenset[str] | None,
 ) -> AIMessage:
     new = _parse(text, context)
+    queue = _approvals(messages, text, tools) if not safety.must_decline(text) else None
+    if queue is not None:
+        return queue
     if new.intent is Intent.DECLINE:
         return AIMessage(content=replies.refusal(context))
     sql = sql_statement(text)
@@ -174,6 +185,25 @@ def _reply(
     old = _parse(pending, context)
     question = replies.clarifying_question(old, context)
     return _ask(replies.didnt_catch(question), pending, old.missing)
+
+
+def _approvals(
+    messages: Sequence[BaseMessage], text: str, tools: frozenset[str] | None
+) -> AIMessage | None:
+    """The approval queue's exact phrasings, and the reason asked for after "reject 15"."""
+    pending = _pending(messages)
+    if pending and pending.startswith(approvals.REJECT_PENDING):
+        if read_answer(text) is False:
+            return AIMessage(content=say("approvals.not_rejecting"))
+        found = approvals.match(text) or approvals.reason_for(pending, text)
+    else:
+        found = approvals.match(text)
+    if found is None:
+        return None
+    if found.question is not None and found.pending is not None:
+        return _ask(found.question, found.pending, ("reason",))
+    assert found.tool is not None
+    return _call(messages, found.tool, found.args, tools, {})
 
 
 _CUE_BEFORE = re.compile(r"\b(?:from|starting(?:\s+on)?|on|between|beginning)\s+$", re.IGNORECASE)

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dyno_agent.agent.tools.adhoc import ADHOC_TOOLS
+from dyno_agent.agent.tools.approvals import APPROVAL_TOOLS
 from dyno_agent.agent.tools.base import SchemaFill, ToolEnv, ToolOutcome, ToolSpec
 from dyno_agent.agent.tools.feeds import FEED_TOOLS
 from dyno_agent.agent.tools.notifications import NOTIFICATION_TOOLS
@@ -25,6 +26,7 @@ TOOLS: dict[str, ToolSpec] = {
         *SERIES_TOOLS,
         *NOTIFICATION_TOOLS,
         *WAITLIST_TOOLS,
+        *APPROVAL_TOOLS,
     ]
 }
 DESTRUCTIVE = frozenset(name for name, spec in TOOLS.items() if spec.destructive)

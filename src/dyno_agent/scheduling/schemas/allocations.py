@@ -119,6 +119,10 @@ class AllocationRead(BaseModel):
     hold_expires_at: dt.datetime | None = Field(
         None, description="For a `held` slot offered from the waitlist: accept before this."
     )
+    approval: str | None = Field(
+        None, description="On a dyno that needs approval: approved or rejected once decided."
+    )
+    approval_reason: str | None = Field(None, description="Why the request was rejected.")
     created_by: int | None
     created_at: dt.datetime
     updated_at: dt.datetime

@@ -67,6 +67,9 @@ class DynoCreate(InputModel):
     available_to: Day | None = Field(None, description="Last day it can be booked.")
     notes: str | None = Field(None, max_length=2000)
     rules: list[RuleIn] = Field(default_factory=list, max_length=500)
+    needs_approval: bool = Field(
+        default=False, description="Users' bookings here wait for a power user's approval."
+    )
 
     @model_validator(mode="after")
     def _window(self) -> DynoCreate:
@@ -86,8 +89,9 @@ class DynoUpdate(InputModel):
     available_to: Day | None = None
     notes: str | None = Field(None, max_length=2000)
     rules: list[RuleIn] | None = Field(None, max_length=500)
+    needs_approval: bool | None = None
 
-    @field_validator("name", "facility", "enabled", "rules")
+    @field_validator("name", "facility", "enabled", "rules", "needs_approval")
     @classmethod
     def _not_null(cls, value: object) -> object:
         if value is None:
@@ -110,6 +114,7 @@ class DynoRead(BaseModel):
     available_from: dt.date | None
     available_to: dt.date | None
     notes: str | None
+    needs_approval: bool = False
     supported_weight_classes: list[str]
     supported_drives: list[str]
     supported_test_types: list[str]

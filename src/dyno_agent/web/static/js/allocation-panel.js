@@ -7,7 +7,7 @@ import { colorFor } from "./colors.js";
 import { mayChange, state } from "./state.js";
 import { seriesRow } from "./series.js";
 
-const CANCELLABLE = new Set(["scheduled", "delayed", "running"]);
+const CANCELLABLE = new Set(["scheduled", "delayed", "running", "requested"]);
 const MOVABLE = new Set(["scheduled", "delayed"]);
 
 function bookedBy(allocation, users) {
@@ -43,6 +43,8 @@ export function showAllocation(root, allocation, { users, dynos, onChanged, onCl
     row("Dyno", allocation.dyno ? `${allocation.dyno.name} (${allocation.dyno.facility})` : "not placed"),
     row("Dates", formatRange(allocation.start_date, allocation.end_date), ` · ${allocation.days} day${allocation.days === 1 ? "" : "s"}`),
     row("Status", h("span", { class: `status-pill status-${allocation.status}` }, allocation.status)),
+    allocation.status === "requested" ? row("Approval", "Waiting for a power user's approval") : null,
+    allocation.approval ? row("Approval", allocation.approval, allocation.approval_reason ? `: ${allocation.approval_reason}` : "") : null,
     row("Booked by", bookedBy(allocation, users)),
     row("Booked at", formatDateTime(allocation.created_at)),
     allocation.series_id ? seriesRow(allocation, { mayChange: mayChange(allocation), onChanged, fail }) : null,

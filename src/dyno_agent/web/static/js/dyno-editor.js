@@ -21,6 +21,7 @@ function detailsForm(dyno, readOnly, { onSaved }) {
   const name = h("input", { type: "text", required: true, maxlength: 60, value: dyno?.name ?? "" });
   const facility = h("input", { type: "text", required: true, maxlength: 60, value: dyno?.facility ?? "" });
   const enabled = h("input", { type: "checkbox", checked: dyno ? dyno.enabled : true });
+  const needsApproval = h("input", { type: "checkbox", checked: dyno ? dyno.needs_approval : false });
   const from = h("input", { type: "date", value: dyno?.available_from ?? "" });
   const to = h("input", { type: "date", value: dyno?.available_to ?? "" });
   const notes = h("textarea", { rows: 2, maxlength: 2000 }, dyno?.notes ?? "");
@@ -31,6 +32,7 @@ function detailsForm(dyno, readOnly, { onSaved }) {
     field("Name", name),
     field("Facility", facility),
     h("div", { class: "field check" }, h("label", {}, enabled, " Enabled")),
+    h("div", { class: "field check" }, h("label", { title: "Users' bookings here wait for a power user's approval." }, needsApproval, " Needs approval")),
     field("Bookable from", from),
     field("Bookable until", to),
     field("Notes", notes),
@@ -44,6 +46,7 @@ function detailsForm(dyno, readOnly, { onSaved }) {
       name: name.value,
       facility: facility.value,
       enabled: enabled.checked,
+      needs_approval: needsApproval.checked,
       available_from: from.value || null,
       available_to: to.value || null,
       notes: notes.value || null,

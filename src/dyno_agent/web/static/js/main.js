@@ -16,6 +16,7 @@ import { createImportView } from "./import.js";
 import { createFeedsView } from "./feeds.js";
 import { createNotificationsView } from "./notifications.js";
 import { createWaitlistView } from "./waitlist.js";
+import { createApprovalsView } from "./approvals.js";
 
 const VIEWS = [
   { id: "chat", label: "Chat", create: createChatView },
@@ -27,6 +28,7 @@ const VIEWS = [
   { id: "dynos", label: "Dynos", create: createDynosView },
   { id: "reports", label: "Reports", create: createReportsView },
   { id: "feeds", label: "Calendar feeds", create: createFeedsView },
+  { id: "approvals", label: "Approvals", create: createApprovalsView },
   { id: "import", label: "Import", create: createImportView, role: "power_user" },
   { id: "notifications", label: "Notifications", create: createNotificationsView },
   { id: "users", label: "Users", create: createUsersView, role: "admin" },

@@ -8,7 +8,7 @@ import { colorFor } from "./colors.js";
 import { downloadButtons } from "./download-buttons.js";
 import { today } from "./state.js";
 
-const STATUSES = ["scheduled", "running", "delayed", "completed", "cancelled"];
+const STATUSES = ["scheduled", "running", "delayed", "completed", "cancelled", "requested"];
 const percent = (value) => (value === null || value === undefined ? "n/a" : `${Math.round(value * 100)}%`);
 
 function utilisationChart(report) {

@@ -4,7 +4,7 @@ import { h, vehicleName } from "./dom.js";
 import { addDays, daysBetween, formatDay, monthStart, parseDay, weekdayIndex } from "./dates.js";
 import { colorFor } from "./colors.js";
 
-export const STATUS_ICONS = { scheduled: "", running: "▶", delayed: "!", completed: "✓", cancelled: "×", held: "⏳" };
+export const STATUS_ICONS = { scheduled: "", running: "▶", delayed: "!", completed: "✓", cancelled: "×", held: "⏳", requested: "?" };
 const MIN_DAY_PX = { week: 64, month: 26, quarter: 10 };
 
 function span(range, start, end) {

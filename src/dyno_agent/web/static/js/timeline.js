@@ -9,7 +9,7 @@ import { showAllocation } from "./allocation-panel.js";
 import { downloadButtons } from "./download-buttons.js";
 import { hasRole, on, state, today } from "./state.js";
 
-const STATUSES = ["scheduled", "running", "delayed", "completed", "cancelled", "held"];
+const STATUSES = ["scheduled", "running", "delayed", "completed", "cancelled", "held", "requested"];
 
 export function rangeOf(zoom, anchor) {
   let start;
