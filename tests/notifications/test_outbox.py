@@ -123,3 +123,51 @@ async def test_a_rolled_back_change_leaves_no_message(engine: AsyncEngine, commi
     async with AsyncSession(engine) as session:
         assert await _messages(session, booking_id) == []  # ...and gone with it
         assert await session.scalar(select(OutboxMessage.id).limit(1)) is None
+
+
+async def _held(session: AsyncSession, owner_id: int, dyno_id: int, day: dt.date) -> Allocation:
+    """A waitlist offer as the waitlist inserts it: a `held` slot with an expiry."""
+    vehicle = await make_vehicle(session)
+    allocation = Allocation(
+        vehicle_id=vehicle.id,
+        dyno_id=dyno_id,
+        test_type="brake",
+        start_date=day,
+        end_date=day,
+        status="held",
+        hold_expires_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
+        created_by=owner_id,
+    )
+    session.add(allocation)
+    await session.flush()
+    return allocation
+
+
+async def test_approvals_and_waitlist_offers_have_their_own_kinds(session: AsyncSession):
+    owner = await make_user(session)
+    dyno = await make_dyno(session)
+    approved = await make_allocation(
+        session, await make_vehicle(session), dyno, D, D, status="requested", created_by=owner
+    )
+    rejected = await make_allocation(
+        session,
+        await make_vehicle(session),
+        dyno,
+        D + dt.timedelta(days=1),
+        D + dt.timedelta(days=1),
+        status="requested",
+        created_by=owner,
+    )
+    await _change(session, approved, status="scheduled", approval="approved")
+    await _change(
+        session, rejected, status="cancelled", approval="rejected", approval_reason="calibration"
+    )
+    accepted = await _held(session, owner.id, dyno.id, D + dt.timedelta(days=5))
+    ended = await _held(session, owner.id, dyno.id, D + dt.timedelta(days=6))
+    await _change(session, accepted, status="scheduled")
+    await _change(session, ended, status="cancelled")
+
+    assert [m.kind for m in await _messages(session, approved.id)] == ["requested", "approved"]
+    assert [m.kind for m in await _messages(session, rejected.id)] == ["requested", "rejected"]
+    assert [m.kind for m in await _messages(session, accepted.id)] == ["offered", "made"]
+    assert [m.kind for m in await _messages(session, ended.id)] == ["offered", "offer_ended"]

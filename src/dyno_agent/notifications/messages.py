@@ -13,6 +13,11 @@ HEADLINES = {
     "started": "Test started",
     "completed": "Test completed",
     "status_changed": "Booking status changed",
+    "offered": "A waitlisted slot is offered to you",
+    "offer_ended": "Waitlist offer ended",
+    "requested": "Booking requested, awaiting approval",
+    "approved": "Booking approved",
+    "rejected": "Booking request rejected",
 }
 
 

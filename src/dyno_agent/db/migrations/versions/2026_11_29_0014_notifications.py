@@ -42,10 +42,23 @@ BEGIN
             RETURN 'made';
         ELSIF new_status = 'cancelled' THEN
             RETURN NULL;
+        ELSIF new_status = 'held' THEN
+            RETURN 'offered';  -- a waitlist offer (0016), held for its owner to accept
+        ELSIF new_status = 'requested' THEN
+            RETURN 'requested';  -- on a dyno that needs approval (0017)
         END IF;
-        RETURN 'status_changed';  -- statuses added later (held, requested, ...)
+        RETURN 'status_changed';
     ELSIF action = 'delete' THEN
         RETURN CASE WHEN old_status = 'cancelled' THEN NULL ELSE 'cancelled' END;
+    END IF;
+    IF old_status = 'requested' AND new_status = 'scheduled' THEN
+        RETURN 'approved';
+    ELSIF old_status = 'requested' AND new_status = 'cancelled' THEN
+        RETURN CASE WHEN new ->> 'approval' = 'rejected' THEN 'rejected' ELSE 'cancelled' END;
+    ELSIF old_status = 'held' AND new_status = 'scheduled' THEN
+        RETURN 'made';  -- the offer was accepted
+    ELSIF old_status = 'held' AND new_status = 'cancelled' THEN
+        RETURN 'offer_ended';  -- declined or expired
     END IF;
     IF old_status IS DISTINCT FROM new_status THEN
         RETURN CASE new_status
