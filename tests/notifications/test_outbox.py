@@ -8,6 +8,8 @@ import datetime as dt
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from dyno_agent.auth.models import User
+from dyno_agent.auth.roles import Role
 from dyno_agent.notifications.models import OutboxMessage, Subscription
 from dyno_agent.scheduling.models import Allocation
 from tests.factories import make_allocation, make_dyno, make_user, make_vehicle
@@ -145,6 +147,10 @@ async def _held(session: AsyncSession, owner_id: int, dyno_id: int, day: dt.date
 
 async def test_approvals_and_waitlist_offers_have_their_own_kinds(session: AsyncSession):
     owner = await make_user(session)
+    manager = await make_user(session, role=Role.power_user)
+    await session.execute(  # only this test's users, whatever earlier tests left
+        update(User).where(User.id.not_in([owner.id, manager.id])).values(is_active=False)
+    )
     dyno = await make_dyno(session)
     approved = await make_allocation(
         session, await make_vehicle(session), dyno, D, D, status="requested", created_by=owner
@@ -168,6 +174,8 @@ async def test_approvals_and_waitlist_offers_have_their_own_kinds(session: Async
     await _change(session, ended, status="cancelled")
 
     assert [m.kind for m in await _messages(session, approved.id)] == ["requested", "approved"]
+    approvers = {m.user_id for m in await _messages(session, approved.id) if m.kind == "requested"}
+    assert approvers == {owner.id, manager.id}  # the requester, and whoever may decide
     assert [m.kind for m in await _messages(session, rejected.id)] == ["requested", "rejected"]
     assert [m.kind for m in await _messages(session, accepted.id)] == ["offered", "made"]
     assert [m.kind for m in await _messages(session, ended.id)] == ["offered", "offer_ended"]

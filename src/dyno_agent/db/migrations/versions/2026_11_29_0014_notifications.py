@@ -134,7 +134,9 @@ BEGIN
         SELECT DISTINCT ON (u.id) u.id AS user_id, u.email AS target, s.id AS subscription_id
         FROM users u
         LEFT JOIN subs s ON s.user_id = u.id AND s.email
-        WHERE u.is_active AND (u.id = owner_id OR s.id IS NOT NULL)
+        WHERE u.is_active AND (u.id = owner_id OR s.id IS NOT NULL
+            -- a request for approval also goes to those who may decide it (0017)
+            OR (kind = 'requested' AND u.role IN ('power_user', 'admin')))
         ORDER BY u.id, s.id NULLS FIRST
     ),
     hooks AS (
