@@ -173,9 +173,17 @@ async def test_approvals_and_waitlist_offers_have_their_own_kinds(session: Async
     await _change(session, accepted, status="scheduled")
     await _change(session, ended, status="cancelled")
 
-    assert [m.kind for m in await _messages(session, approved.id)] == ["requested", "approved"]
+    assert [m.kind for m in await _messages(session, approved.id)] == [
+        "requested",
+        "requested",
+        "approved",
+    ]
     approvers = {m.user_id for m in await _messages(session, approved.id) if m.kind == "requested"}
     assert approvers == {owner.id, manager.id}  # the requester, and whoever may decide
-    assert [m.kind for m in await _messages(session, rejected.id)] == ["requested", "rejected"]
+    assert [m.kind for m in await _messages(session, rejected.id)] == [
+        "requested",
+        "requested",
+        "rejected",
+    ]
     assert [m.kind for m in await _messages(session, accepted.id)] == ["offered", "made"]
     assert [m.kind for m in await _messages(session, ended.id)] == ["offered", "offer_ended"]
