@@ -116,6 +116,9 @@ class AllocationRead(BaseModel):
     )
     actual_end_date: dt.date | None = Field(None, description="The day it was marked completed.")
     created_by: int | None
+    created_by_name: str | None = Field(
+        None, description="Who booked it: the name, else the e-mail's local part."
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
     vehicle: VehicleBrief
