@@ -89,8 +89,7 @@ export function isoOnHover(input) {
   const sync = () => {
     input.title = input.value ? `${input.value} (${formatDay(input.value, { dateStyle: "full" })})` : "";
   };
-  input.addEventListener("input", sync);
-  input.addEventListener("change", sync);
+  for (const event of ["input", "change", "mouseenter", "focus"]) input.addEventListener(event, sync);
   sync();
   return input;
 }

@@ -100,7 +100,7 @@ function previewBar(range, assignment) {
   const place = span(range, assignment.start_date, assignment.end_date);
   if (!place) return null;
   const late = assignment.lateness_days ? `, ${assignment.lateness_days} days after the desired start` : "";
-  const description = `Planned (preview): request ${assignment.request_id}, ${assignment.test_type} ${assignment.mileage_step}, vehicle ${assignment.vehicle_label}, ${assignment.start_date} to ${assignment.end_date}${late}`;
+  const description = `Planned (preview): request ${assignment.request_id}, ${assignment.test_type} ${assignment.mileage_step}, vehicle ${assignment.vehicle_label}, ${formatDay(assignment.start_date)} to ${formatDay(assignment.end_date)} (${assignment.start_date} to ${assignment.end_date})${late}`;
   const classes = ["bar", "preview"];
   if (place.clippedStart) classes.push("clip-start");
   if (place.clippedEnd) classes.push("clip-end");
