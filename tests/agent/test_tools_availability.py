@@ -1,5 +1,6 @@
-"""The agent's availability for a vehicle booked in the window: the tool and the offline model
-say the vehicle's own booking first, not that dynos are free."""
+"""The agent's availability: for a vehicle booked in the window the tool and the offline model say
+the vehicle's own booking first, not that dynos are free; an unknown test type comes with the
+closest known ones."""
 
 from __future__ import annotations
 
@@ -72,3 +73,20 @@ async def test_the_offline_model_says_the_vehicle_is_booked_in_english_and_germa
     result = ToolMessage(content=json.dumps(body), tool_call_id="call_1", name=NAME)
     german = await reply("Ist ein Prüfstand für Fahrzeug 312W028 am Montag frei?", call, result)
     assert str(german.content).startswith("Fahrzeug 312W028 ist schon von **2026-03-09**")
+
+
+async def test_the_tool_suggests_the_closest_known_test_types(
+    session: AsyncSession, settings: Settings
+):
+    await make_dyno(session, rules=[("brake", "any", "any"), ("emissions", "any", "any")])
+    env = ToolEnv(session, Actor.system(), settings, TODAY)
+    query = {"start_date": D.isoformat(), "end_date": D.isoformat(), "test_type": "emision"}
+    outcome = await scheduling.find_available_dynos(
+        env,
+        args.FindAvailableDynosArgs.model_validate(
+            {**query, "drive_type": "2WD", "weight_lbs": 4000}
+        ),
+    )
+    assert outcome.ok and outcome.data is not None
+    assert outcome.summary.endswith("Did you mean 'emissions'?")
+    assert outcome.data["suggestions"] == ["emissions"]
