@@ -20,7 +20,8 @@ export const FIELD_LABELS = {
   available_to: "Available to",
 };
 
-const NAMES = new RegExp(`\\b(${Object.keys(FIELD_LABELS).join("|")})\\b`, "g");
+// In free text only the snake_case names are replaced: "dyno" or "tag" there are plain words.
+const NAMES = new RegExp(`\\b(${Object.keys(FIELD_LABELS).filter((name) => name.includes("_")).join("|")})\\b`, "g");
 
 /** The label of an API field ("body.weight_lbs", "weight_lbs" -> "Weight (lbs)"). */
 export function fieldLabel(field, labels = {}) {
