@@ -45,6 +45,7 @@ async def test_an_unknown_test_type_suggests_the_closest_known_ones(
     response = await client.post(url, headers=engineer, json=body)
     error = error_body(response, 409, "not_compatible")
     assert error["message"].endswith("Did you mean 'emissions'?")
+    assert error["message"].count("Did you mean") == 1
     assert error["details"]["suggestions"] == ["emissions"]
 
 

@@ -29,3 +29,15 @@ def test_availability_needs_a_vehicle_or_its_drive(dyno_demo: Dyno):
         "--days", "1",
     )  # fmt: skip
     assert unknown.exit_code == 1 and "No vehicle with VIN" in unknown.stderr
+
+
+def test_a_vehicle_booked_in_the_window_gets_its_own_booking_first(dyno_demo: Dyno):
+    vin = vin_of(dyno_demo, "2WD", "<10K")
+    when = ("--start", str(LATER), "--days", "2")
+    booked = dyno_demo("allocate", "--vin", vin, "-t", "brake", *when)
+    assert booked.exit_code == 0, booked.output
+    shown = dyno_demo("availability", "-t", "brake", "--vin", vin, *when)
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.startswith("Vehicle ") and f"is already booked from {LATER}" in shown.stdout
+    assert "no dyno can take it in this window" in shown.stdout
+    assert "free:" not in shown.stdout

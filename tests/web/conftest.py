@@ -89,8 +89,8 @@ def browser(live_server: LiveServer) -> Iterator[object]:
 @pytest.fixture
 def page(browser, live_server: LiveServer):  # type: ignore[no-untyped-def]
     """A fresh browser context (no stored token). Page errors fail the test."""
-    context = browser.new_context(
-        base_url=live_server.base_url, viewport={"width": 1366, "height": 860}
+    context = browser.new_context(  # dates show in the browser's locale: pin it
+        base_url=live_server.base_url, viewport={"width": 1366, "height": 860}, locale="en-GB"
     )
     context.set_default_timeout(15_000)
     tab = context.new_page()

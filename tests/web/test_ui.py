@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import httpx
 import jwt
+import pytest
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
 from tests.web.conftest import ADMIN, ENGINEER, MANAGER, SECRET, LiveServer
 from tests.web.pages import CHAT_TIMEOUT_MS, log_in, open_tab, send
-
-
-def user_id(server: LiveServer, email: str) -> int:
-    with server.api(email) as api:
-        return int(api.get("/auth/me").json()["id"])
 
 
 def book(server: LiveServer, email: str, **body: object) -> dict:
@@ -412,8 +409,7 @@ class TestRoles:
         open_tab(page, "Schedule")
         page.locator(f'.bar[data-allocation-id="{theirs["id"]}"]').click()
         panel = page.get_by_label("Allocation details")
-        manager_id = user_id(live_server, MANAGER)
-        expect(panel).to_contain_text(f"user #{manager_id}")
+        expect(panel).to_contain_text("Demo Manager")  # the booker by name, to everyone
         expect(panel.get_by_role("button", name="Cancel booking")).to_have_count(0)
         expect(panel.get_by_role("button", name="Reschedule…")).to_have_count(0)
 
@@ -541,7 +537,7 @@ class TestScheduleAndReports:
         move = panel.get_by_role("form", name="Reschedule")
         move.get_by_label("New start date").fill("2026-04-01")
         move.get_by_label("Days").press("Enter")
-        expect(page.locator(".toast").last).to_contain_text("moved to 2026-04-01")
+        expect(page.locator(".toast").last).to_contain_text(f"Allocation #{mine['id']} moved to")
         with live_server.api(ENGINEER) as api:
             moved = api.get(f"/allocations/{mine['id']}").json()
         assert (moved["start_date"], moved["end_date"]) == ("2026-04-01", "2026-04-02")
@@ -549,19 +545,19 @@ class TestScheduleAndReports:
     def test_zoom_move_and_filters(self, page: Page) -> None:
         log_in(page, MANAGER)
         open_tab(page, "Schedule")
-        title = page.locator(".tl-title")
-        expect(title).to_have_text("March 2026")
+        first = page.locator(".tl-title time").first
+        expect(first).to_have_attribute("datetime", "2026-02-27")  # a rolling window from today
         expect(page.locator(".tl-day.today")).to_have_count(1)
         page.get_by_role("button", name="Week", exact=True).click()
-        expect(title).to_have_text("Week of 2 Mar 2026")
+        expect(first).to_have_attribute("datetime", "2026-03-01")
         expect(page.locator(".tl-day")).to_have_count(7)
         page.get_by_role("button", name="Quarter", exact=True).click()
-        expect(title).to_contain_text("Q1 2026")
+        expect(page.locator(".tl-day")).to_have_count(91)
         page.get_by_role("button", name="Next", exact=True).click()
-        expect(title).to_contain_text("Q2 2026")
+        expect(first).to_have_attribute("datetime", "2026-05-25")
         expect(page.locator(".tl-day.today")).to_have_count(0)
         page.get_by_role("button", name="Today", exact=True).click()
-        expect(title).to_contain_text("Q1 2026")
+        expect(first).to_have_attribute("datetime", "2026-02-23")
 
         page.get_by_label("Facility").select_option("VTS")
         expect(page.locator(".tl-group")).to_have_text(["VTS"])
@@ -768,3 +764,112 @@ class TestApprovals:
         finally:
             with live_server.api(MANAGER) as api:
                 api.patch(f"/dynos/{dyno['id']}", json={"needs_approval": False})
+
+
+# The booking form and the schedule at a glance (issue 12), in a German-locale browser: the
+# vehicle's own booking shown before any Book button, errors naming the form's fields, dates in
+# the user's locale with ISO on hover, the schedule's rolling window, sticky header, bar label.
+@pytest.fixture
+def german(browser, live_server: LiveServer) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+    """A fresh page whose locale is German (de-DE)."""
+    context = browser.new_context(
+        base_url=live_server.base_url, viewport={"width": 1366, "height": 700}, locale="de-DE"
+    )
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield tab
+    context.close()
+    assert errors == []
+
+
+def booked(server: LiveServer, email: str, **body: object) -> dict:
+    with server.api(email) as api:
+        response = api.post("/allocations/auto", json=body)
+        assert response.status_code == 201, response.text
+        return response.json()["allocation"]
+
+
+class TestBookFormAtAGlance:
+    def test_a_vehicle_booked_in_the_window_is_shown_before_any_book_button(
+        self, german: Page, live_server: LiveServer
+    ) -> None:
+        mine = booked(
+            live_server,
+            MANAGER,
+            vehicle_id=33,
+            test_type="4k certification",
+            start_date="2026-04-20",
+            days_to_complete=3,
+        )
+        with live_server.api(ENGINEER) as api:
+            vin = api.get(f"/vehicles/{mine['vehicle_id']}").json()["vin"]
+        log_in(german, ENGINEER)
+        open_tab(german, "Book")
+        form = german.get_by_role("form", name="Availability search")
+        form.get_by_label("Vehicle (optional)").fill(vin)
+        expect(form.locator(".vehicle-info")).to_contain_text(f"#{mine['vehicle_id']}")
+        form.get_by_label("Test type").select_option("4k certification")
+        form.get_by_label("Start date").fill("2026-04-21")
+        expect(form.get_by_label("Start date")).to_have_attribute(
+            "title", "2026-04-21 (Dienstag, 21. April 2026)"
+        )
+        form.get_by_label("Days").fill("2")
+        form.get_by_role("button", name="Find free dynos").click()
+
+        results = german.get_by_label("Availability", exact=True)
+        clash = results.locator(".vehicle-clash")
+        expect(clash).to_contain_text(f"allocation #{mine['id']}")
+        expect(clash).to_contain_text(mine["dyno"]["name"])
+        # the booking's days in the user's locale, ISO on hover
+        expect(clash.locator("time").first).to_have_text("20. Apr. 2026")
+        expect(clash.locator("time").first).to_have_attribute("title", "2026-04-20")
+        expect(results.get_by_role("button", name="Book the best dyno")).to_have_count(0)
+        expect(results.get_by_label("Free dynos, best first")).to_have_count(0)
+        expect(results.get_by_role("button", name="Search from 23. Apr. 2026")).to_be_visible()
+
+    def test_an_error_names_the_field_by_its_label(self, german: Page) -> None:
+        log_in(german, ENGINEER)
+        open_tab(german, "Book")
+        form = german.get_by_role("form", name="Availability search")
+        form.get_by_label("Test type").select_option("brake")
+        form.get_by_label("Weight (lbs)").fill("90000")
+        form.get_by_label("Drive").select_option("2WD")
+        form.get_by_role("button", name="Find free dynos").click()
+        error = german.get_by_label("Availability", exact=True).get_by_role("alert")
+        expect(error).to_contain_text("Weight (lbs):")
+        expect(error).not_to_contain_text("weight_lbs")
+
+
+class TestScheduleDefaults:
+    def test_it_opens_a_few_days_before_today_with_a_sticky_header_and_the_chosen_label(
+        self, german: Page
+    ) -> None:
+        log_in(german, MANAGER)
+        open_tab(german, "Schedule")
+        days = german.locator(".tl-day")
+        expect(days.first).to_have_attribute("data-day", "2026-02-27")  # today is 2026-03-02
+        expect(german.locator('.tl-day.today[data-day="2026-03-02"]')).to_have_count(1)
+        expect(german.locator(".tl-title time").first).to_have_attribute("title", "2026-02-27")
+
+        german.set_viewport_size({"width": 800, "height": 600})  # the grid overflows both ways
+        box = german.locator(".tl-scroll")
+        head, label = german.locator(".tl-head"), german.locator(".tl-label").first
+        top, left = head.bounding_box(), label.bounding_box()
+        box.evaluate("el => { el.scrollTop = 400; el.scrollLeft = 300; }")
+        assert box.evaluate("el => el.scrollTop") > 0 and box.evaluate("el => el.scrollLeft") > 0
+        assert head.bounding_box()["y"] == top["y"]  # type: ignore[index]
+        assert german.locator(".tl-label").nth(12).bounding_box()["x"] == left["x"]  # type: ignore[index]
+
+        bars = german.locator(".bar[data-allocation-id]")
+        expect(bars.first).to_have_attribute("data-label", "tag")
+        german.get_by_label("Bar label").select_option("test")
+        expect(bars.first).to_have_attribute("data-label", "test")
+        first = bars.first
+        test_type = first.get_attribute("aria-label").split(": ")[1].split(",")[0]  # type: ignore[union-attr]
+        expect(first.locator(".bar-label")).to_have_text(test_type)
+        german.reload()
+        open_tab(german, "Schedule")
+        expect(german.get_by_label("Bar label")).to_have_value("test")
+        expect(bars.first).to_have_attribute("data-label", "test")

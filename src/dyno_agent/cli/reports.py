@@ -44,11 +44,8 @@ def availability(
 ) -> None:
     """Free compatible dynos for a window, best first; if none, why and the earliest date.
     Give the vehicle (--vin or --tag), or its --drive and --weight or --weight-class."""
-    from dyno_agent.scheduling import vehicles
-    from dyno_agent.scheduling.availability import find_available_dynos
+    from dyno_agent.scheduling.availability import find_available_dynos_for
     from dyno_agent.scheduling.schemas.availability import AvailabilityRead
-    from dyno_agent.scheduling.suggestions import unknown_test_type_hint
-    from dyno_agent.scheduling.vocab import normalize_test_type
 
     if (end is None) == (days is None):
         fail("give either --end or --days.", code=2)
@@ -59,30 +56,19 @@ def availability(
     last = end or start + dt.timedelta(days=(days or 1) - 1)
 
     async def work(session: AsyncSession) -> AvailabilityRead:
-        drive, weight_lbs, klass = drive_type, weight, weight_class
-        if vin or tag:
-            vehicle = await vehicles.resolve_vehicle(session, vin=vin, tag=tag)
-            drive, weight_lbs, klass = vehicle.drive_type, None, vehicle.weight_class
-        assert drive is not None
-        result = await find_available_dynos(
+        result = await find_available_dynos_for(
             session,
             start_date=start,
             end_date=last,
             test_type=test_type,
-            drive_type=drive,
-            weight_lbs=weight_lbs,
-            weight_class=klass,
+            vin=vin,
+            tag=tag,
+            drive_type=drive_type,
+            weight_lbs=weight,
+            weight_class=weight_class,
             explain=True,
         )
-        read = AvailabilityRead.of(result)
-        hint = (
-            None
-            if result.compatible
-            else await unknown_test_type_hint(session, normalize_test_type(test_type))
-        )
-        if hint is not None:
-            read.message = f"{read.message} {hint['hint']}"
-        return read
+        return AvailabilityRead.of(result)
 
     result = transact(work)
     if as_json:

@@ -21,7 +21,9 @@ from dyno_agent.scheduling.models import (
 
 
 def _with_parts(query: Select) -> Select:
-    return query.options(joinedload(Allocation.vehicle), joinedload(Allocation.dyno))
+    return query.options(
+        joinedload(Allocation.vehicle), joinedload(Allocation.dyno), joinedload(Allocation.creator)
+    )
 
 
 async def get_allocation(

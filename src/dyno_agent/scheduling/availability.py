@@ -11,6 +11,8 @@ from typing import Literal
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dyno_agent.errors import InvalidInput
+from dyno_agent.scheduling import vehicles
 from dyno_agent.scheduling.lab_rules import (
     VERSION_COLUMNS,
     VERSION_FROM,
@@ -24,6 +26,7 @@ from dyno_agent.scheduling.models import (
     Dyno,
     MaintenanceWindow,
 )
+from dyno_agent.scheduling.suggestions import test_type_hint
 from dyno_agent.scheduling.vocab import (
     normalize_drive_type,
     normalize_test_type,
@@ -81,6 +84,35 @@ class Blocked:
     maintenance_ids: list[int] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class VehicleClash:
+    """The asked-for vehicle's own booking overlapping the window: it can take no other test."""
+
+    allocation_id: int
+    vehicle: str
+    test_type: str
+    start: dt.date
+    end: dt.date
+    dyno: str | None
+
+    def describe(self) -> str:
+        on = f" on {self.dyno}" if self.dyno else ""
+        return (
+            f"Vehicle {self.vehicle} is already booked from {self.start} to {self.end}{on} "
+            f"(allocation {self.allocation_id}, {self.test_type})"
+        )
+
+    def details(self) -> dict[str, object]:
+        return {
+            "allocation_id": self.allocation_id,
+            "vehicle": self.vehicle,
+            "test_type": self.test_type,
+            "dyno": self.dyno,
+            "start_date": self.start.isoformat(),
+            "end_date": self.end.isoformat(),
+        }
+
+
 @dataclass
 class Availability:
     need: Need
@@ -93,6 +125,10 @@ class Availability:
     known_test_types: list[str] = field(default_factory=list)
     free_count: int = 0  # all free compatible dynos, `free` holds the best of them
     compatible_count: int = 0
+    # For a vehicle already booked in the window: that booking; nothing is free for it then.
+    vehicle_clash: VehicleClash | None = None
+    suggestions: list[str] = field(default_factory=list)  # known test types like an unknown one
+    hint: str | None = None  # "Did you mean ...?" for a test type no dyno knows
 
     @property
     def compatible(self) -> bool:
@@ -103,12 +139,21 @@ class Availability:
         return self.compatible_count - self.free_count
 
     def explain(self) -> str:
+        if self.compatible and self.vehicle_clash is not None:
+            text = f"{self.vehicle_clash.describe()}: no dyno can take it in this window."
+            if self.earliest_start and self.earliest_dyno:
+                text += (
+                    f" The earliest it and a compatible dyno are free for {self.window.days} "
+                    f"day(s) is {self.earliest_start} on {self.earliest_dyno.name}."
+                )
+            return text
         if self.free:
             names = ", ".join(d.name for d in self.free)
             more = f" (best {len(self.free)} shown)" if self.free_count > len(self.free) else ""
             return f"{self.free_count} dyno(s) free{more}: {names}."
         if not self.compatible:
-            return f"No dyno is compatible with {self.need.describe()}."
+            text = f"No dyno is compatible with {self.need.describe()}."
+            return f"{text} {self.hint}" if self.hint else text
         parts = [f"{b.dyno.name} ({b.detail})" for b in self.blocked]
         text = "No compatible dyno is free: " + "; ".join(parts) + "."
         if self.earliest_start and self.earliest_dyno:
@@ -132,6 +177,12 @@ class Availability:
             "earliest_start": self.earliest_start.isoformat() if self.earliest_start else None,
             "earliest_dyno": self.earliest_dyno.name if self.earliest_dyno else None,
             **({"known_test_types": self.known_test_types} if not self.compatible else {}),
+            **({"suggestions": self.suggestions} if self.hint else {}),
+            **(
+                {"vehicle_clash": self.vehicle_clash.details()}
+                if self.vehicle_clash and self.compatible
+                else {}
+            ),
         }
 
 
@@ -152,6 +203,101 @@ async def find_available_dynos(
     need = Need.of(test_type, drive_type, weight_lbs, weight_class)
     window = booking_window(start_date, end_date=end_date)
     return await availability_for(session, need, window, limit=limit, explain_blocked=explain)
+
+
+async def find_available_dynos_for(
+    session: AsyncSession,
+    *,
+    start_date: dt.date,
+    end_date: dt.date,
+    test_type: str,
+    vehicle_id: int | None = None,
+    vin: str | None = None,
+    tag: str | None = None,
+    drive_type: str | None = None,
+    weight_lbs: int | None = None,
+    weight_class: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    explain: bool = False,
+) -> Availability:
+    """Availability for a named vehicle (its drive type and weight class; its own booking in the
+    window comes first: then nothing is free for it) or for a drive type and weight."""
+    if vehicle_id is None and vin is None and tag is None:
+        if drive_type is None:
+            raise InvalidInput(
+                "Give the vehicle (vehicle_id, tag or vin) or its drive_type and weight.",
+                field="drive_type",
+            )
+        return await find_available_dynos(
+            session,
+            start_date=start_date,
+            end_date=end_date,
+            test_type=test_type,
+            drive_type=drive_type,
+            weight_lbs=weight_lbs,
+            weight_class=weight_class,
+            limit=limit,
+            explain=explain,
+        )
+    if drive_type is not None or weight_lbs is not None or weight_class is not None:
+        field_name = "drive_type" if drive_type is not None else "weight_lbs"
+        raise InvalidInput(
+            "Give the vehicle (vehicle_id, tag or vin) or its drive_type and weight, not both.",
+            field=field_name,
+        )
+    vehicle = await vehicles.resolve_vehicle(session, vehicle_id=vehicle_id, vin=vin, tag=tag)
+    need = Need.of(test_type, vehicle.drive_type, weight_class=vehicle.weight_class)
+    window = booking_window(start_date, end_date=end_date)
+    search = await Search.start(session, need, window, vehicle_id=vehicle.id)
+    if not search.compatible or not search.vehicle_bookings:
+        result = await search.evaluate(window, limit=limit, explain=explain)
+        await search.explain(result)
+        return result
+    first = search.vehicle_bookings[0][0]
+    clashing = (
+        await session.execute(
+            select(Allocation.test_type, Allocation.start_date, Allocation.end_date, Dyno.name)
+            .outerjoin(Dyno, Dyno.id == Allocation.dyno_id)
+            .where(Allocation.id == first)
+        )
+    ).one()
+    result = Availability(need, window, [], [], {}, compatible_count=len(search.ranking.order))
+    result.vehicle_clash = VehicleClash(first, vehicle.label, *clashing)
+    found = await _earliest_for_vehicle(session, search, vehicle.id, window)
+    if found:
+        result.earliest_start, result.earliest_dyno = found
+    return result
+
+
+_VEHICLE_TRIES = 20  # the vehicle's later bookings stepped over before giving up
+
+
+async def _earliest_for_vehicle(
+    session: AsyncSession, search: Search, vehicle_id: int, window: Window
+) -> tuple[dt.date, Dyno] | None:
+    """The earliest start from the window's on which both the vehicle and a compatible enabled
+    dyno are free for the window's length."""
+    horizon = Window(window.start, window.start + dt.timedelta(days=SEARCH_HORIZON_DAYS))
+    query = (
+        select(Allocation.start_date, Allocation.end_date)
+        .where(
+            Allocation.vehicle_id == vehicle_id,
+            Allocation.status != AllocationStatus.cancelled,
+            Allocation.end_date >= horizon.start,
+        )
+        .order_by(Allocation.start_date)
+    )
+    taken = [(row[0], row[1]) for row in await session.execute(query)]
+    loaded = await _load_dynos(session, list(search.ranking.order))
+    dynos = [d for d in loaded.values() if d.enabled and search.need.admits(d)]
+    start, length = window.start, window.end - window.start
+    for _ in range(_VEHICLE_TRIES):
+        start = _first_gap(taken, start, window.days, None) or start  # the vehicle is free
+        found = await earliest_free(session, dynos, Window(start, start + length))
+        if found is None or _first_gap(taken, found[0], window.days, None) == found[0]:
+            return found  # none, or a dyno free while the vehicle is too
+        start = found[0]
+    return None
 
 
 async def availability_for(
@@ -318,6 +464,9 @@ class Search:
                 result.earliest_start, result.earliest_dyno = found
         if not self.ranking.order:
             result.known_test_types = list(self.rules.test_types)
+            hint = test_type_hint(self.need.test_type, result.known_test_types)
+            if hint is not None:
+                result.hint, result.suggestions = hint
 
 
 _BUSY_DAYS = (
@@ -446,15 +595,17 @@ async def earliest_free(
 
 
 def _first_gap(
-    blocks: list[tuple[dt.date, dt.date]], start: dt.date, days: int, dyno: Dyno
+    blocks: list[tuple[dt.date, dt.date]], start: dt.date, days: int, dyno: Dyno | None
 ) -> dt.date | None:
-    candidate = max(start, dyno.available_from or start)
+    """The first start on or after `start` with `days` days clear of `blocks` (sorted), within
+    the dyno's commissioning window (any day without one)."""
+    candidate = start if dyno is None else max(start, dyno.available_from or start)
     length = dt.timedelta(days=days - 1)
     for block_start, block_end in blocks:
         if candidate + length < block_start:
             break
         if block_end >= candidate:
             candidate = block_end + dt.timedelta(days=1)
-    if dyno.available_to and candidate + length > dyno.available_to:
+    if dyno is not None and dyno.available_to and candidate + length > dyno.available_to:
         return None
     return candidate

@@ -210,8 +210,7 @@ async def auto_allocate(
     )
     if not search.compatible:
         await search.explain(result := await search.evaluate(requested))
-        refusal = NotCompatible(result.explain(), **result.details())
-        raise await _with_suggestions(session, refusal, need)
+        raise NotCompatible(result.explain(), **result.details())  # with any "Did you mean"
     vehicle_clash: int | None = None  # the vehicle's own booking in the requested window
     vehicle_free_somewhere = False
     stamped = False

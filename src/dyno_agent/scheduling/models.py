@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dyno_agent.auth.models import User
 from dyno_agent.db.base import Base, TimestampMixin
 from dyno_agent.scheduling.status import AllocationStatus
 
@@ -248,10 +249,17 @@ class Allocation(TimestampMixin, Base):
 
     vehicle: Mapped[Vehicle] = relationship(lazy="raise")
     dyno: Mapped[Dyno | None] = relationship(lazy="raise")
+    creator: Mapped[User | None] = relationship(lazy="raise", viewonly=True)
 
     @property
     def days(self) -> int:
         return (self.end_date - self.start_date).days + 1
+
+    @property
+    def created_by_name(self) -> str | None:
+        """Who booked it, by name (else the e-mail's local part), when `creator` was loaded."""
+        creator = self.__dict__.get("creator")
+        return None if creator is None else creator.full_name or creator.email.split("@")[0]
 
 
 class AllocationEvent(Base):

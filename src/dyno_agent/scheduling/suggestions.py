@@ -38,12 +38,17 @@ async def known_test_types(session: AsyncSession) -> list[str]:
 async def unknown_test_type_hint(session: AsyncSession, test_type: str) -> dict[str, object] | None:
     """For a test type no dyno knows: `{"hint": "Did you mean ...?", "suggestions": [...]}`
     (the known types when none is close); None when it is known."""
-    known = await known_test_types(session)
+    hint = test_type_hint(test_type, await known_test_types(session))
+    return None if hint is None else {"hint": hint[0], "suggestions": hint[1]}
+
+
+def test_type_hint(test_type: str, known: Sequence[str]) -> tuple[str, list[str]] | None:
+    """For a test type not in `known`: ("Did you mean ...?", the closest) or, when none is
+    close, the known types listed; None when it is known."""
     if test_type in known:
         return None
     suggestions = closest(test_type, known)
     if suggestions:
-        hint = "Did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
-    else:
-        hint = "Known test types: " + ", ".join(known) + "." if known else "No dyno has rules yet."
-    return {"hint": hint, "suggestions": suggestions}
+        return "Did you mean " + " or ".join(repr(s) for s in suggestions) + "?", suggestions
+    hint = "Known test types: " + ", ".join(known) + "." if known else "No dyno has rules yet."
+    return hint, suggestions

@@ -92,6 +92,9 @@ def _availability(data: Data, args: Args, hints: Data) -> str:
         drive=text(data.get("drive_type")),
         weight_class=text(data.get("weight_class")),
     )
+    clash = data.get("vehicle_clash")
+    if isinstance(clash, dict):
+        return _vehicle_clash(clash, data)
     free = data.get("free") or []
     if free:
         lead = "avail.free.one" if len(free) == 1 else "avail.free"
@@ -112,6 +115,23 @@ def _availability(data: Data, args: Args, hints: Data) -> str:
     earliest_dyno = data.get("earliest_dyno") or {}
     lead = say("no_free", need=need, window=" " + _from_to(data))
     return blocked_answer(lead, blocked, data.get("earliest_start"), earliest_dyno.get("name"))
+
+
+def _vehicle_clash(clash: Data, data: Data) -> str:
+    """The vehicle is booked itself in the window: say so first, then when it next fits."""
+    lead = say(
+        "avail.vehicle_busy",
+        vehicle=text(clash.get("vehicle")),
+        id=text(clash.get("allocation_id")),
+        test=text(clash.get("test_type")),
+        dyno=text(clash.get("dyno") or "-"),
+        start=text(clash.get("start_date")),
+        end=text(clash.get("end_date")),
+    )
+    earliest, dyno = data.get("earliest_start"), (data.get("earliest_dyno") or {}).get("name")
+    if earliest and dyno:
+        return lead + " " + say("avail.vehicle_next", start=text(earliest), dyno=text(dyno))
+    return lead
 
 
 def _booked(data: Data, args: Args, hints: Data) -> str:

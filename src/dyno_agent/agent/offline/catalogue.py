@@ -579,6 +579,29 @@ MESSAGES: dict[str, Entry] = {
                            "es": "Ningún dinamómetro del laboratorio puede hacer {need}. {message}",
                            "pt": "Nenhum dinamômetro do laboratório pode fazer {need}. {message}",
                            "fr": "Aucun banc du labo ne peut faire {need}. {message}"},
+    "avail.vehicle_busy": {
+        "en": "Vehicle {vehicle} is already booked from **{start}** to **{end}** on {dyno} "
+              "(allocation #{id}, {test}), so no dyno can take it then.",
+        "de": "Fahrzeug {vehicle} ist schon von **{start}** bis **{end}** auf {dyno} gebucht "
+              "(Buchung #{id}, {test}), also kann es dann kein Prüfstand übernehmen.",
+        "es": "El vehículo {vehicle} ya está reservado del **{start}** al **{end}** en {dyno} "
+              "(reserva #{id}, {test}), así que ningún dinamómetro puede tomarlo entonces.",
+        "pt": "O veículo {vehicle} já está reservado de **{start}** a **{end}** em {dyno} "
+              "(reserva #{id}, {test}), então nenhum dinamômetro pode recebê-lo nesse período.",
+        "fr": "Le véhicule {vehicle} est déjà réservé du **{start}** au **{end}** sur {dyno} "
+              "(réservation #{id}, {test}) : aucun banc ne peut le prendre à ce moment-là.",
+    },
+    "avail.vehicle_next": {
+        "en": "The earliest it and a compatible dyno are both free is **{start}** on **{dyno}**.",
+        "de": "Frühestens ab **{start}** sind das Fahrzeug und ein passender Prüfstand "
+              "(**{dyno}**) frei.",
+        "es": "Lo más pronto que están libres el vehículo y un dinamómetro compatible es el "
+              "**{start}** en **{dyno}**.",
+        "pt": "O mais cedo em que o veículo e um dinamômetro compatível estão livres é "
+              "**{start}** em **{dyno}**.",
+        "fr": "Au plus tôt, le véhicule et un banc compatible sont libres le **{start}** sur "
+              "**{dyno}**.",
+    },
     "no_free": {"en": "No compatible dyno is free for {need}{window}:",
                 "de": "Kein passender Prüfstand ist frei für {need}{window}:",
                 "es": "Ningún dinamómetro compatible está libre para {need}{window}:",

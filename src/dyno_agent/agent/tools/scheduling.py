@@ -38,26 +38,16 @@ async def get_datetime_now(env: ToolEnv, _: a.NoArgs) -> ToolOutcome:
 
 
 async def find_available_dynos(env: ToolEnv, x: a.FindAvailableDynosArgs) -> ToolOutcome:
-    if x.names_vehicle():
-        vehicle = await vehicles.resolve_vehicle(
-            env.session, vehicle_id=x.vehicle_id, vin=x.vin, tag=x.tag
-        )
-        drive_type, weight_lbs, weight_class = (
-            vehicle.drive_type,
-            vehicle.weight_lbs,
-            vehicle.weight_class,
-        )
-    else:
-        assert x.drive_type is not None and x.weight_lbs is not None  # the model's validator
-        drive_type, weight_lbs, weight_class = x.drive_type, x.weight_lbs, None
-    result = await availability.find_available_dynos(
+    result = await availability.find_available_dynos_for(
         env.session,
         start_date=x.start_date,
         end_date=x.end_date,
         test_type=x.test_type,
-        drive_type=drive_type,
-        weight_lbs=weight_lbs,
-        weight_class=weight_class,
+        vehicle_id=x.vehicle_id,
+        vin=x.vin or None,
+        tag=x.tag or None,
+        drive_type=x.drive_type,
+        weight_lbs=x.weight_lbs,
     )
     read = AvailabilityRead.of(result)
     return ToolOutcome.success(read.message, read.model_dump(mode="json"))

@@ -124,6 +124,9 @@ class AllocationRead(BaseModel):
     )
     approval_reason: str | None = Field(None, description="Why the request was rejected.")
     created_by: int | None
+    created_by_name: str | None = Field(
+        None, description="Who booked it: the name, else the e-mail's local part."
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
     vehicle: VehicleBrief

@@ -23,6 +23,17 @@ class BlockedDyno(BaseModel):
     maintenance_ids: list[int]
 
 
+class VehicleClashRead(BaseModel):
+    """The vehicle's own booking overlapping the window."""
+
+    allocation_id: int
+    vehicle: str
+    test_type: str
+    dyno: str | None
+    start_date: dt.date
+    end_date: dt.date
+
+
 class AvailabilityRead(BaseModel):
     test_type: str
     drive_type: str
@@ -38,6 +49,13 @@ class AvailabilityRead(BaseModel):
     free_count: int = Field(description="All free compatible dynos; `free` lists the best.")
     compatible_count: int
     blocked_count: int = Field(description="`blocked` lists them when none is free or asked.")
+    vehicle_clash: VehicleClashRead | None = Field(
+        None,
+        description="With a vehicle: its own booking in the window (then no dyno is free for it).",
+    )
+    suggestions: list[str] = Field(
+        default_factory=list, description="Known test types close to an unknown one, best first."
+    )
 
     @classmethod
     def of(cls, result: Availability) -> AvailabilityRead:
@@ -72,4 +90,8 @@ class AvailabilityRead(BaseModel):
             free_count=result.free_count,
             compatible_count=result.compatible_count,
             blocked_count=result.blocked_count,
+            vehicle_clash=VehicleClashRead.model_validate(result.vehicle_clash.details())
+            if result.vehicle_clash and result.compatible
+            else None,
+            suggestions=result.suggestions,
         )

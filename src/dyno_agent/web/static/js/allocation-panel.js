@@ -2,7 +2,7 @@
 
 import { api, errorText } from "./api.js";
 import { append, confirmDialog, errorBox, field, h, option, replace, toast, vehicleName } from "./dom.js";
-import { formatDateTime, formatRange } from "./dates.js";
+import { formatDateTime, formatDay, formatRange, isoOnHover, rangeElements, withDates } from "./dates.js";
 import { colorFor } from "./colors.js";
 import { mayChange, state } from "./state.js";
 import { seriesRow } from "./series.js";
@@ -14,7 +14,8 @@ function bookedBy(allocation, users) {
   if (allocation.created_by === null) return "unknown (imported)";
   if (allocation.created_by === state.user.id) return `you (${state.user.email})`;
   const user = users.get(allocation.created_by);
-  return user ? user.email : `user #${allocation.created_by}`;
+  const name = allocation.created_by_name ?? `user #${allocation.created_by}`;
+  return user ? `${name} (${user.email})` : name;
 }
 
 function row(label, ...value) {
@@ -28,7 +29,7 @@ function row(label, ...value) {
 export function showAllocation(root, allocation, { users, dynos, onChanged, onClose }) {
   const problem = h("div", { class: "alert alert-error", role: "alert", hidden: true });
   const fail = (err) => {
-    problem.textContent = errorText(err);
+    replace(problem, withDates(errorText(err)));
     problem.hidden = false;
   };
   const heading = h("h2", { tabindex: "-1" }, `Allocation #${allocation.id}`);
@@ -41,12 +42,12 @@ export function showAllocation(root, allocation, { users, dynos, onChanged, onCl
     row("Vehicle class", `${vehicle.drive_type}, ${vehicle.weight_class}`),
     row("Test", h("span", { class: "swatch", style: { "--c": colorFor(allocation.test_type) } }), allocation.test_type),
     row("Dyno", allocation.dyno ? `${allocation.dyno.name} (${allocation.dyno.facility})` : "not placed"),
-    row("Dates", formatRange(allocation.start_date, allocation.end_date), ` · ${allocation.days} day${allocation.days === 1 ? "" : "s"}`),
+    row("Dates", rangeElements(allocation.start_date, allocation.end_date), ` · ${allocation.days} day${allocation.days === 1 ? "" : "s"}`),
     row("Status", h("span", { class: `status-pill status-${allocation.status}` }, allocation.status)),
     allocation.status === "requested" ? row("Approval", "Waiting for a power user's approval") : null,
     allocation.approval ? row("Approval", allocation.approval, allocation.approval_reason ? `: ${allocation.approval_reason}` : "") : null,
     row("Booked by", bookedBy(allocation, users)),
-    row("Booked at", formatDateTime(allocation.created_at)),
+    row("Booked at", h("time", { datetime: allocation.created_at, title: allocation.created_at }, formatDateTime(allocation.created_at))),
     allocation.series_id ? seriesRow(allocation, { mayChange: mayChange(allocation), onChanged, fail }) : null,
   );
 
@@ -80,7 +81,7 @@ export function showAllocation(root, allocation, { users, dynos, onChanged, onCl
     );
   }
   if (allowed && MOVABLE.has(allocation.status)) {
-    const start = h("input", { type: "date", required: true, value: allocation.start_date });
+    const start = isoOnHover(h("input", { type: "date", required: true, value: allocation.start_date }));
     const days = h("input", { type: "number", min: 1, max: 3650, required: true, value: allocation.days });
     const dyno = h(
       "select",
@@ -100,7 +101,7 @@ export function showAllocation(root, allocation, { users, dynos, onChanged, onCl
         const body = { new_start_date: start.value, days_to_complete: Number(days.value) };
         if (dyno.value) body.dyno = Number(dyno.value);
         const updated = await api.post(`allocations/${allocation.id}/reschedule`, body);
-        toast(`Allocation #${allocation.id} moved to ${updated.start_date} on ${updated.dyno?.name}.`, "success");
+        toast(`Allocation #${allocation.id} moved to ${formatDay(updated.start_date)} on ${updated.dyno?.name}.`, "success");
         onChanged(updated);
       } catch (err) {
         fail(err);

@@ -1,5 +1,6 @@
 // The REST API over fetch(): bearer token, JSON bodies, `{error, message, details}` errors, 401 handling.
 
+import { fieldLabel, labelFields } from "./field-names.js";
 import { readEvents } from "./sse.js";
 
 export const API = "/api/v1";
@@ -171,13 +172,16 @@ export async function* streamEvents(path, body, signal) {
 }
 
 /** A readable one-line message for any error thrown by these calls. */
-export function errorText(err) {
+/** What went wrong, for people: fields named by their form labels (`labels` adds a form's own). */
+export function errorText(err, labels = {}) {
   if (err instanceof ApiError) {
     const problems = err.details?.errors;
-    if (Array.isArray(problems) && problems.length && !err.message) {
-      return problems.map((p) => p.msg || String(p)).join("; ");
+    if (Array.isArray(problems) && problems.length) {
+      return problems
+        .map((p) => (p.field ? `${fieldLabel(p.field, labels)}: ${labelFields(p.message ?? p.msg, labels)}` : labelFields(p.message ?? p.msg ?? String(p), labels)))
+        .join("; ");
     }
-    return err.message;
+    return labelFields(err.message, labels);
   }
   return err?.message || String(err);
 }

@@ -2,11 +2,12 @@
 
 import { api, errorText } from "./api.js";
 import { append, debounce, emptyState, errorBox, field, h, loading, option, replace, toast, vehicleName } from "./dom.js";
-import { addDays, formatDay, formatRange, nextMonday } from "./dates.js";
+import { addDays, dayElement, isoOnHover, nextMonday, rangeElements, withDates } from "./dates.js";
 import { emit, state, today } from "./state.js";
 import { createRepeatSection } from "./series.js";
 import { joinWaitlistBlock } from "./waitlist.js";
 
+const LABELS = { vehicle_id: "Vehicle", start_date: "Start date", days_to_complete: "Days" };
 const REASONS = { busy: "booked", maintenance: "maintenance", disabled: "disabled", outside_window: "outside its dates" };
 
 export function createBookView(root) {
@@ -17,7 +18,7 @@ export function createBookView(root) {
   const vehicleList = h("datalist", { id: "book-vehicles" });
   const vehicleInfo = h("p", { class: "vehicle-info muted", "aria-live": "polite" }, "No vehicle picked: search by weight and drive only.");
   const testType = h("select", { required: true }, option("", "Choose a test type"));
-  const start = h("input", { type: "date", required: true, value: nextMonday(today()) });
+  const start = isoOnHover(h("input", { type: "date", required: true, value: nextMonday(today()) }));
   const days = h("input", { type: "number", min: 1, max: 3650, required: true, value: 2 });
   const endText = h("small", { class: "hint" });
   const weight = h("input", { type: "number", min: 1, max: 200000, step: 1, placeholder: "e.g. 4800" });
@@ -51,7 +52,7 @@ export function createBookView(root) {
   }
   function updateEnd() {
     const end = endDate();
-    endText.textContent = end ? `Ends ${formatDay(end, { weekday: "short", day: "numeric", month: "short", year: "numeric" })}` : "";
+    replace(endText, end ? ["Ends ", dayElement(end, { weekday: "short", day: "numeric", month: "short", year: "numeric" })] : []);
   }
   start.addEventListener("input", updateEnd);
   days.addEventListener("input", updateEnd);
@@ -67,7 +68,7 @@ export function createBookView(root) {
     weight.value = found.weight_lbs ?? "";
     weightClass.value = found.weight_lbs ? "" : found.weight_class;
     drive.value = found.drive_type;
-    vehicleInfo.textContent = `#${found.id} · ${found.program || "no program"} · ${found.drive_type} · ${found.weight_lbs ? `${found.weight_lbs.toLocaleString("en-US")} lbs` : "weight unknown"} (${found.weight_class})`;
+    vehicleInfo.textContent = `#${found.id} · ${found.program || "no program"} · ${found.drive_type} · ${found.weight_lbs ? `${found.weight_lbs.toLocaleString()} lbs` : "weight unknown"} (${found.weight_class})`;
   }
 
   async function lookup(text) {
@@ -124,13 +125,15 @@ export function createBookView(root) {
         h(
           "div",
           { class: "alert alert-success", role: "status" },
-          `Booked allocation #${allocation.id}: ${allocation.test_type} on ${allocation.dyno?.name}, ${formatRange(allocation.start_date, allocation.end_date)}. `,
-          answer.message ? `${answer.message} ` : "",
+          `Booked allocation #${allocation.id}: ${allocation.test_type} on ${allocation.dyno?.name}, `,
+          rangeElements(allocation.start_date, allocation.end_date),
+          ". ",
+          answer.message ? [withDates(answer.message), " "] : "",
           h("button", { type: "button", class: "btn btn-link", onclick: () => emit("navigate", { view: "schedule", arg: { allocation } }) }, "Show on the schedule"),
         ),
       );
     } catch (err) {
-      results.prepend(errorBox(errorText(err)));
+      results.prepend(errorBox(errorText(err, LABELS)));
     }
   }
 
@@ -138,8 +141,30 @@ export function createBookView(root) {
     return { vehicle_id: vehicle.id, test_type: lastSearch.test_type, start_date: lastSearch.start_date, days_to_complete: lastSearch.days, ...extra };
   }
 
+  function searchFrom(day) {
+    return h("button", { type: "button", class: "btn", onclick: () => { start.value = day; start.dispatchEvent(new Event("input")); form.requestSubmit(); } }, "Search from ", dayElement(day));
+  }
+
+  // The picked vehicle is booked itself in the window: say that first, and offer no dyno.
+  function showClash(answer) {
+    const clash = answer.vehicle_clash;
+    return h(
+      "div",
+      { class: "alert alert-warning vehicle-clash", role: "alert" },
+      h("strong", {}, `${clash.vehicle} is already booked then: `),
+      `allocation #${clash.allocation_id}, ${clash.test_type}${clash.dyno ? ` on ${clash.dyno}` : ""}, `,
+      rangeElements(clash.start_date, clash.end_date),
+      ". No dyno can take it in this window. ",
+      answer.earliest_start ? [h("span", {}, "Earliest it and a dyno are free: ", dayElement(answer.earliest_start), ` on ${answer.earliest_dyno?.name}. `), searchFrom(answer.earliest_start)] : null,
+    );
+  }
+
   function showAnswer(answer) {
-    const parts = [h("p", { class: "answer-message" }, answer.message)];
+    if (answer.vehicle_clash) {
+      replace(results, showClash(answer));
+      return;
+    }
+    const parts = [h("p", { class: "answer-message" }, withDates(answer.message))];
     if (answer.free.length) {
       const needVehicle = vehicle ? null : h("p", { class: "muted" }, "Pick a vehicle above to book.");
       parts.push(
@@ -174,8 +199,10 @@ export function createBookView(root) {
           h(
             "p",
             {},
-            `Earliest free: ${formatDay(answer.earliest_start)} on ${answer.earliest_dyno?.name}. `,
-            h("button", { type: "button", class: "btn", onclick: () => { start.value = answer.earliest_start; updateEnd(); form.requestSubmit(); } }, `Search from ${answer.earliest_start}`),
+            "Earliest free: ",
+            dayElement(answer.earliest_start),
+            ` on ${answer.earliest_dyno?.name}. `,
+            searchFrom(answer.earliest_start),
           ),
         );
       }
@@ -187,20 +214,24 @@ export function createBookView(root) {
   async function search(focusResults = true) {
     if (!(await resolveVehicle())) return;
     const end = endDate();
-    if (!weight.value && !weightClass.value) {
-      replace(results, errorBox("Give the weight in lbs or choose a weight class."));
+    if (!vehicle && !weight.value && !weightClass.value) {
+      replace(results, errorBox("Give the Weight (lbs) or choose a Weight class."));
       return;
     }
     lastSearch = { test_type: testType.value, start_date: start.value, days: Number(days.value) };
-    const query = { start_date: start.value, end_date: end, test_type: testType.value, drive_type: drive.value };
-    if (weight.value) query.weight_lbs = weight.value;
-    else query.weight_class = weightClass.value;
+    const query = { start_date: start.value, end_date: end, test_type: testType.value };
+    if (vehicle) query.vehicle_id = vehicle.id; // its own drive, weight class and bookings
+    else {
+      query.drive_type = drive.value;
+      if (weight.value) query.weight_lbs = weight.value;
+      else query.weight_class = weightClass.value;
+    }
     replace(results, loading("Searching…"));
     try {
       showAnswer(await api.get("availability", query));
       if (focusResults) results.querySelector("button:not([disabled])")?.focus();
     } catch (err) {
-      replace(results, errorBox(errorText(err)));
+      replace(results, errorBox(errorText(err, LABELS)));
     }
   }
 

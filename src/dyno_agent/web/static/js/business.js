@@ -3,7 +3,7 @@
 
 import { api, errorText } from "./api.js";
 import { errorBox, h, loading, replace } from "./dom.js";
-import { formatRange } from "./dates.js";
+import { rangeElements } from "./dates.js";
 
 const percent = (value) => (value === null || value === undefined ? "n/a" : `${Math.round(value * 100)}%`);
 const days = (value) => (value === null || value === undefined ? "n/a" : `${value} d`);
@@ -17,7 +17,7 @@ function periodCard(period, minutes) {
   return h(
     "section",
     { class: "card", "data-period": period.period },
-    h("h3", {}, `${title}, ${formatRange(period.start_date, period.end_date)}`),
+    h("h3", {}, `${title}, `, rangeElements(period.start_date, period.end_date)),
     h(
       "dl",
       { class: "business-figures" },

@@ -1,4 +1,5 @@
 // Calendar days as "YYYY-MM-DD" strings, computed in UTC so time zones never shift a day.
+// The one place dates are shown: in the user's locale (Intl.DateTimeFormat), ISO on hover.
 
 const DAY_MS = 86_400_000;
 
@@ -44,8 +45,12 @@ export function quarterStart(day, offset = 0) {
   return isoDay(new Date(Date.UTC(d.getUTCFullYear(), month, 1)));
 }
 
-export function formatDay(day, options = { day: "numeric", month: "short", year: "numeric" }) {
-  return parseDay(day).toLocaleDateString("en-GB", { timeZone: "UTC", ...options });
+const LOCALE = undefined; // the browser's, i.e. the user's, locale
+const DAY_FORMAT = { day: "numeric", month: "short", year: "numeric" };
+const ISO_DAY = /\b(\d{4}-\d{2}-\d{2})\b/g;
+
+export function formatDay(day, options = DAY_FORMAT) {
+  return new Intl.DateTimeFormat(LOCALE, { timeZone: "UTC", ...options }).format(parseDay(day));
 }
 
 export function formatRange(start, end) {
@@ -56,5 +61,35 @@ export function formatDateTime(text) {
   const date = new Date(text);
   return Number.isNaN(date.getTime())
     ? text
-    : date.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+    : new Intl.DateTimeFormat(LOCALE, { dateStyle: "medium", timeStyle: "short" }).format(date);
+}
+
+/** A `<time>` showing the day in the user's locale, its ISO date on hover. */
+export function dayElement(day, options = DAY_FORMAT) {
+  const time = document.createElement("time");
+  time.dateTime = day;
+  time.title = day;
+  time.textContent = formatDay(day, options);
+  return time;
+}
+
+/** `dayElement`s for a range: "start – end" (one day when equal). */
+export function rangeElements(start, end) {
+  return start === end ? [dayElement(start)] : [dayElement(start), " – ", dayElement(end)];
+}
+
+/** Text (a message from the API) as nodes, its ISO days shown in the user's locale. */
+export function withDates(text) {
+  const parts = String(text ?? "").split(ISO_DAY);
+  return parts.map((part, index) => (index % 2 ? dayElement(part) : part)).filter((part) => part !== "");
+}
+
+/** Keeps a date input's ISO value in its title (the input shows the day in the user's locale). */
+export function isoOnHover(input) {
+  const sync = () => {
+    input.title = input.value ? `${input.value} (${formatDay(input.value, { dateStyle: "full" })})` : "";
+  };
+  for (const event of ["input", "change", "mouseenter", "focus"]) input.addEventListener(event, sync);
+  sync();
+  return input;
 }

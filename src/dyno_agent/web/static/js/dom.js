@@ -1,5 +1,7 @@
 // DOM helpers. Text always goes in as text nodes; nothing here parses HTML.
 
+import { withDates } from "./dates.js";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 function setAttributes(el, attrs) {
@@ -67,7 +69,7 @@ export function loading(text = "Loading…") {
 }
 
 export function errorBox(message) {
-  return h("div", { class: "alert alert-error", role: "alert" }, message);
+  return h("div", { class: "alert alert-error", role: "alert" }, typeof message === "string" ? withDates(message) : message);
 }
 
 export function debounce(fn, ms = 250) {

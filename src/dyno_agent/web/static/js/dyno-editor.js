@@ -2,7 +2,7 @@
 
 import { api, errorText } from "./api.js";
 import { confirmDialog, emptyState, errorBox, field, h, option, replace, toast } from "./dom.js";
-import { formatRange } from "./dates.js";
+import { formatRange, isoOnHover, rangeElements, withDates } from "./dates.js";
 import { hasRole, state } from "./state.js";
 
 const DRIVES = ["any", "2WD", "AWD", "4WD"];
@@ -11,7 +11,7 @@ const CLASSES = ["any", "<10K", ">10K"];
 function problemBox() {
   const box = h("div", { class: "alert alert-error", role: "alert", hidden: true });
   box.show = (err) => {
-    box.textContent = errorText(err);
+    replace(box, withDates(errorText(err)));
     box.hidden = false;
   };
   return box;
@@ -22,8 +22,8 @@ function detailsForm(dyno, readOnly, { onSaved }) {
   const facility = h("input", { type: "text", required: true, maxlength: 60, value: dyno?.facility ?? "" });
   const enabled = h("input", { type: "checkbox", checked: dyno ? dyno.enabled : true });
   const needsApproval = h("input", { type: "checkbox", checked: dyno ? dyno.needs_approval : false });
-  const from = h("input", { type: "date", value: dyno?.available_from ?? "" });
-  const to = h("input", { type: "date", value: dyno?.available_to ?? "" });
+  const from = isoOnHover(h("input", { type: "date", value: dyno?.available_from ?? "" }));
+  const to = isoOnHover(h("input", { type: "date", value: dyno?.available_to ?? "" }));
   const notes = h("textarea", { rows: 2, maxlength: 2000 }, dyno?.notes ?? "");
   const problem = problemBox();
   const form = h(
@@ -126,7 +126,7 @@ function maintenanceSection(dyno, readOnly) {
           h(
             "li",
             {},
-            h("span", {}, `${formatRange(w.start_date, w.end_date)}${w.reason ? ` — ${w.reason}` : ""}`),
+            h("span", {}, rangeElements(w.start_date, w.end_date), w.reason ? ` — ${w.reason}` : ""),
             readOnly
               ? null
               : h("button", {
@@ -150,8 +150,8 @@ function maintenanceSection(dyno, readOnly) {
       replace(list, h("li", {}, errorBox(errorText(err))));
     }
   }
-  const start = h("input", { type: "date", required: true });
-  const end = h("input", { type: "date", required: true });
+  const start = isoOnHover(h("input", { type: "date", required: true }));
+  const end = isoOnHover(h("input", { type: "date", required: true }));
   const reason = h("input", { type: "text", maxlength: 200 });
   const form = h(
     "form",

@@ -2,7 +2,7 @@
 
 import { api, errorText } from "./api.js";
 import { append, emptyState, errorBox, h, loading, option, replace, dataTable } from "./dom.js";
-import { formatRange } from "./dates.js";
+import { formatDay, formatRange } from "./dates.js";
 import { colorFor } from "./colors.js";
 import { showDynoEditor } from "./dyno-editor.js";
 import { hasRole } from "./state.js";
@@ -10,7 +10,7 @@ import { hasRole } from "./state.js";
 function windowText(dyno) {
   if (!dyno.available_from && !dyno.available_to) return "always";
   if (dyno.available_from && dyno.available_to) return formatRange(dyno.available_from, dyno.available_to);
-  return dyno.available_from ? `from ${dyno.available_from}` : `until ${dyno.available_to}`;
+  return dyno.available_from ? `from ${formatDay(dyno.available_from)}` : `until ${formatDay(dyno.available_to)}`;
 }
 
 export function createDynosView(root) {

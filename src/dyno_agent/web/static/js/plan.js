@@ -2,7 +2,7 @@
 
 import { ApiError, api, errorText, getAll } from "./api.js";
 import { append, confirmDialog, dataTable, emptyState, errorBox, field, h, loading, option, replace, toast } from "./dom.js";
-import { formatDateTime, formatRange } from "./dates.js";
+import { formatDateTime, rangeElements } from "./dates.js";
 import { colorFor } from "./colors.js";
 import { drawTimeline } from "./timeline-draw.js";
 import { groupBy, rangeOf, shift, title } from "./timeline.js";
@@ -93,7 +93,7 @@ function assignmentsTable(assignments) {
               h("td", {}, h("span", { class: "swatch", style: { "--c": colorFor(a.test_type) } }), a.test_type),
               h("td", {}, a.mileage_step),
               h("td", {}, a.dyno_name, a.facility ? h("small", { class: "muted" }, ` ${a.facility}`) : null),
-              h("td", {}, formatRange(a.start_date, a.end_date)),
+              h("td", {}, rangeElements(a.start_date, a.end_date)),
               h("td", {}, a.desired_start ?? "—"),
               h("td", { class: "num" }, a.lateness_days ? `${a.lateness_days} d` : "—"),
             ),
@@ -113,7 +113,7 @@ function conflictsBox(err, onReplan) {
     conflicts.length
       ? dataTable(
           ["Request", "Dyno", "Dates", "Reason"],
-          conflicts.map((c) => h("tr", { "data-request-id": c.request_id }, h("td", { class: "num" }, `#${c.request_id}`), h("td", {}, c.dyno_name ?? "—"), h("td", {}, c.start_date && c.end_date ? formatRange(c.start_date, c.end_date) : "—"), h("td", {}, c.reason))),
+          conflicts.map((c) => h("tr", { "data-request-id": c.request_id }, h("td", { class: "num" }, `#${c.request_id}`), h("td", {}, c.dyno_name ?? "—"), h("td", {}, c.start_date && c.end_date ? rangeElements(c.start_date, c.end_date) : "—"), h("td", {}, c.reason))),
         )
       : null,
     h("button", { type: "button", class: "btn btn-primary", onclick: onReplan }, "Re-plan"),

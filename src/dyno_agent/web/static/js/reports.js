@@ -3,7 +3,7 @@
 import { api, errorText } from "./api.js";
 import { createBusinessSection } from "./business.js";
 import { append, emptyState, errorBox, field, h, loading, replace, svg } from "./dom.js";
-import { addDays, formatRange, monthStart, quarterStart } from "./dates.js";
+import { addDays, isoOnHover, monthStart, quarterStart, rangeElements } from "./dates.js";
 import { colorFor } from "./colors.js";
 import { downloadButtons } from "./download-buttons.js";
 import { today } from "./state.js";
@@ -93,8 +93,8 @@ function testTypeTable(counts) {
 }
 
 export function createReportsView(root) {
-  const start = h("input", { type: "date", required: true });
-  const end = h("input", { type: "date", required: true });
+  const start = isoOnHover(h("input", { type: "date", required: true }));
+  const end = isoOnHover(h("input", { type: "date", required: true }));
   const output = h("div", { class: "report-output", "aria-live": "polite" });
   const presets = {
     "Next 4 weeks": () => [today(), addDays(today(), 27)],
@@ -129,7 +129,7 @@ export function createReportsView(root) {
         h(
           "section",
           { class: "card" },
-          h("h3", {}, `Utilisation, ${formatRange(utilisation.start_date, utilisation.end_date)}`),
+          h("h3", {}, "Utilisation, ", rangeElements(utilisation.start_date, utilisation.end_date)),
           h("p", { class: "big-figure" }, percent(utilisation.overall), h("small", { class: "muted" }, " overall (booked ÷ available dyno-days)")),
           utilisation.dynos.length ? utilisationChart(utilisation) : emptyState("No dynos."),
         ),

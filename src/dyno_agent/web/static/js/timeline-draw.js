@@ -1,9 +1,11 @@
 // Draws the schedule grid: a row per dyno grouped by facility, day columns, bars, maintenance, today.
 
 import { h, vehicleName } from "./dom.js";
-import { addDays, daysBetween, formatDay, monthStart, parseDay, weekdayIndex } from "./dates.js";
+import { addDays, daysBetween, formatDay, formatRange, monthStart, parseDay, weekdayIndex } from "./dates.js";
 import { colorFor } from "./colors.js";
 
+// What a bar's text can be (the user picks one on the schedule).
+export const BAR_LABELS = { program: "program", tag: "tag", vin: "VIN tail", test: "test type" };
 export const STATUS_ICONS = { scheduled: "", running: "▶", delayed: "!", completed: "✓", cancelled: "×", held: "⏳", requested: "?" };
 const MIN_DAY_PX = { week: 64, month: 26, quarter: 10 };
 
@@ -33,7 +35,7 @@ function scale(range, zoom, today) {
     else if (zoom === "month") label = String(d.getUTCDate());
     else if (weekdayIndex(day) === 0) label = String(d.getUTCDate());
     days.append(
-      h("div", { class: `tl-day${weekend ? " weekend" : ""}${day === today ? " today" : ""}`, title: formatDay(day, { weekday: "long", day: "numeric", month: "long", year: "numeric" }) }, label),
+      h("div", { class: `tl-day${weekend ? " weekend" : ""}${day === today ? " today" : ""}`, title: `${day} · ${formatDay(day, { weekday: "long", day: "numeric", month: "long", year: "numeric" })}`, "data-day": day }, label),
     );
   }
   return h("div", { class: "tl-scale" }, months, days);
@@ -55,12 +57,21 @@ function backdrop(range, today) {
   return layer;
 }
 
-function bar(range, allocation, onSelect, selectedId) {
+function barText(allocation, choice) {
+  const vehicle = allocation.vehicle;
+  if (choice === "program") return vehicle.program || vehicleName(vehicle);
+  if (choice === "vin") return vehicle.vin ? `…${vehicle.vin.slice(-6)}` : vehicleName(vehicle);
+  if (choice === "test") return allocation.test_type;
+  return vehicleName(vehicle);
+}
+
+function bar(range, allocation, onSelect, selectedId, choice) {
   const place = span(range, allocation.start_date, allocation.end_date);
   if (!place) return null;
   const vehicle = allocation.vehicle;
-  const label = `#${allocation.id} ${vehicle.tag ?? vehicleName(vehicle).slice(-6)} · ${allocation.test_type}`;
-  const description = `Allocation ${allocation.id}: ${allocation.test_type}, vehicle ${vehicleName(vehicle)}, ${allocation.start_date} to ${allocation.end_date}, ${allocation.status}`;
+  const label = barText(allocation, choice);
+  const by = allocation.created_by_name ? `, booked by ${allocation.created_by_name}` : "";
+  const description = `Allocation ${allocation.id}: ${allocation.test_type}, vehicle ${vehicleName(vehicle)}, ${formatDay(allocation.start_date)} to ${formatDay(allocation.end_date)} (${allocation.start_date} to ${allocation.end_date}), ${allocation.status}${by}`;
   const classes = ["bar", `status-${allocation.status}`];
   if (place.clippedStart) classes.push("clip-start");
   if (place.clippedEnd) classes.push("clip-end");
@@ -73,6 +84,7 @@ function bar(range, allocation, onSelect, selectedId) {
       class: classes.join(" "),
       "data-allocation-id": allocation.id,
       "data-status": allocation.status,
+      "data-label": choice,
       "aria-label": description,
       title: description,
       style: { left: place.left, width: place.width, "--c": colorFor(allocation.test_type) },
@@ -88,7 +100,7 @@ function previewBar(range, assignment) {
   const place = span(range, assignment.start_date, assignment.end_date);
   if (!place) return null;
   const late = assignment.lateness_days ? `, ${assignment.lateness_days} days after the desired start` : "";
-  const description = `Planned (preview): request ${assignment.request_id}, ${assignment.test_type} ${assignment.mileage_step}, vehicle ${assignment.vehicle_label}, ${assignment.start_date} to ${assignment.end_date}${late}`;
+  const description = `Planned (preview): request ${assignment.request_id}, ${assignment.test_type} ${assignment.mileage_step}, vehicle ${assignment.vehicle_label}, ${formatDay(assignment.start_date)} to ${formatDay(assignment.end_date)} (${assignment.start_date} to ${assignment.end_date})${late}`;
   const classes = ["bar", "preview"];
   if (place.clippedStart) classes.push("clip-start");
   if (place.clippedEnd) classes.push("clip-end");
@@ -119,18 +131,18 @@ function unavailable(range, dyno) {
   );
 }
 
-function track(range, dyno, allocations, windows, onSelect, selectedId, previews) {
+function track(range, dyno, allocations, windows, onSelect, selectedId, previews, choice) {
   const items = [];
   items.push(...unavailable(range, dyno));
   for (const window of windows) {
     const place = span(range, window.start_date, window.end_date);
     if (!place) continue;
-    const text = `Maintenance ${window.start_date} – ${window.end_date}${window.reason ? `: ${window.reason}` : ""}`;
+    const text = `Maintenance ${formatRange(window.start_date, window.end_date)} (${window.start_date} – ${window.end_date})${window.reason ? `: ${window.reason}` : ""}`;
     items.push(h("div", { class: "tl-maint", title: text, "data-maintenance-id": window.id, style: { left: place.left, width: place.width } }, h("span", { class: "sr-only" }, text)));
   }
   // Cancelled bookings first, so active ones draw on top of them.
   const ordered = [...allocations].sort((a, b) => (b.status === "cancelled") - (a.status === "cancelled"));
-  for (const allocation of ordered) items.push(bar(range, allocation, onSelect, selectedId));
+  for (const allocation of ordered) items.push(bar(range, allocation, onSelect, selectedId, choice));
   for (const assignment of previews) items.push(previewBar(range, assignment));
   return h("div", { class: `tl-track${dyno.enabled ? "" : " disabled"}` }, items);
 }
@@ -139,7 +151,7 @@ function track(range, dyno, allocations, windows, onSelect, selectedId, previews
  * The whole grid as one element. `groups` is [[facility, [dyno, ...]], ...]; `previewByDyno` holds a
  * plan's assignments, drawn as previews over the bookings.
  */
-export function drawTimeline({ range, zoom, groups, allocationsByDyno, maintenanceByDyno, today, onSelect, selectedId, previewByDyno = new Map() }) {
+export function drawTimeline({ range, zoom, groups, allocationsByDyno, maintenanceByDyno, today, onSelect, selectedId, previewByDyno = new Map(), barLabel = "tag" }) {
   const grid = h("div", { class: "tl-grid", role: "region", "aria-label": `Schedule ${range.start} to ${range.end}` });
   grid.style.setProperty("--days", String(range.days));
   grid.style.setProperty("min-width", `calc(var(--tl-label) + ${range.days * MIN_DAY_PX[zoom]}px)`);
@@ -153,7 +165,7 @@ export function drawTimeline({ range, zoom, groups, allocationsByDyno, maintenan
           "div",
           { class: "tl-row", "data-dyno": dyno.name },
           h("div", { class: "tl-label", title: dyno.notes || dyno.name }, dyno.name, dyno.enabled ? null : h("small", { class: "muted" }, " (disabled)")),
-          track(range, dyno, allocationsByDyno.get(dyno.id) || [], maintenanceByDyno.get(dyno.id) || [], onSelect, selectedId, previewByDyno.get(dyno.id) || []),
+          track(range, dyno, allocationsByDyno.get(dyno.id) || [], maintenanceByDyno.get(dyno.id) || [], onSelect, selectedId, previewByDyno.get(dyno.id) || [], barLabel),
         ),
       );
     }

@@ -2,14 +2,32 @@
 
 import { api, errorText, getAll } from "./api.js";
 import { append, emptyState, errorBox, h, loading, option, replace } from "./dom.js";
-import { addDays, daysBetween, formatDay, mondayOf, monthStart, quarterStart } from "./dates.js";
+import { addDays, daysBetween, formatDay, mondayOf, monthStart, quarterStart, rangeElements } from "./dates.js";
 import { colorFor } from "./colors.js";
-import { drawTimeline, STATUS_ICONS } from "./timeline-draw.js";
+import { BAR_LABELS, drawTimeline, STATUS_ICONS } from "./timeline-draw.js";
 import { showAllocation } from "./allocation-panel.js";
 import { downloadButtons } from "./download-buttons.js";
 import { hasRole, on, state, today } from "./state.js";
 
 const STATUSES = ["scheduled", "running", "delayed", "completed", "cancelled", "held", "requested"];
+const BAR_LABEL_KEY = "dyno.barLabel";
+// The schedule shows a rolling window from a few days before its anchor (today at first).
+const ROLLING = { week: { lead: 1, days: 7 }, month: { lead: 3, days: 31 }, quarter: { lead: 7, days: 91 } };
+
+export function rollingRange(zoom, anchor) {
+  const { lead, days } = ROLLING[zoom];
+  const start = addDays(anchor, -lead);
+  return { start, end: addDays(start, days - 1), days };
+}
+
+export function rollingShift(zoom, anchor, step) {
+  return addDays(anchor, step * ROLLING[zoom].days);
+}
+
+function storedBarLabel() {
+  const kept = localStorage.getItem(BAR_LABEL_KEY);
+  return kept in BAR_LABELS ? kept : "tag";
+}
 
 export function rangeOf(zoom, anchor) {
   let start;
@@ -72,6 +90,11 @@ export function createTimelineView(root) {
     option("", "All statuses"),
     STATUSES.map((s) => option(s, s)),
   );
+  const barLabel = h("select", { "aria-label": "Bar label", title: "What the bars show" }, Object.entries(BAR_LABELS).map(([key, name]) => option(key, `Label: ${name}`, key === storedBarLabel())));
+  barLabel.addEventListener("change", () => {
+    localStorage.setItem(BAR_LABEL_KEY, barLabel.value);
+    render();
+  });
   const legend = h("div", { class: "legend", "aria-label": "Legend" });
   const canvas = h("div", { class: "tl-scroll" });
   const panel = h("aside", { class: "panel", hidden: true, "aria-label": "Allocation details" });
@@ -85,12 +108,12 @@ export function createTimelineView(root) {
       h(
         "div",
         { class: "toolbar-group", role: "group", "aria-label": "Move" },
-        h("button", { type: "button", class: "btn", "aria-label": "Previous", onclick: () => { anchor = shift(zoom, anchor, -1); load(); } }, "‹ Prev"),
+        h("button", { type: "button", class: "btn", "aria-label": "Previous", onclick: () => { anchor = rollingShift(zoom, anchor, -1); load(); } }, "‹ Prev"),
         h("button", { type: "button", class: "btn", onclick: () => { anchor = today(); load(); } }, "Today"),
-        h("button", { type: "button", class: "btn", "aria-label": "Next", onclick: () => { anchor = shift(zoom, anchor, 1); load(); } }, "Next ›"),
+        h("button", { type: "button", class: "btn", "aria-label": "Next", onclick: () => { anchor = rollingShift(zoom, anchor, 1); load(); } }, "Next ›"),
       ),
       h("div", { class: "toolbar-group seg", role: "group", "aria-label": "Zoom" }, zoomButtons),
-      h("div", { class: "toolbar-group filters" }, facility, testType, status),
+      h("div", { class: "toolbar-group filters" }, facility, testType, status, barLabel),
       h("button", { type: "button", class: "btn btn-quiet", onclick: () => load(), "aria-label": "Refresh" }, "↻ Refresh"),
       downloadButtons({ query: () => ({ facility: facility.value }) }),
     ),
@@ -115,7 +138,7 @@ export function createTimelineView(root) {
       dynos: data?.dynos ?? [],
       onClose: closePanel,
       onChanged: async (updated) => {
-        const range = rangeOf(zoom, anchor);
+        const range = rollingRange(zoom, anchor);
         if (updated.end_date < range.start || updated.start_date > range.end) anchor = updated.start_date;
         await load();
         openPanel(updated);
@@ -148,7 +171,7 @@ export function createTimelineView(root) {
 
   function render() {
     if (!data) return;
-    const range = rangeOf(zoom, anchor);
+    const range = rollingRange(zoom, anchor);
     const wanted = (a) =>
       (!testType.value || a.test_type === testType.value) &&
       (status.value === "" || (status.value === "open" ? a.status !== "cancelled" : a.status === status.value));
@@ -166,7 +189,7 @@ export function createTimelineView(root) {
     const maintenanceByDyno = groupBy(data.maintenance, (m) => m.dyno_id);
     const scrollLeft = canvas.scrollLeft;
     replace(canvas,
-      drawTimeline({ range, zoom, groups, allocationsByDyno, maintenanceByDyno, today: today(), onSelect: openPanel, selectedId: selected?.id }),
+      drawTimeline({ range, zoom, groups, allocationsByDyno, maintenanceByDyno, today: today(), onSelect: openPanel, selectedId: selected?.id, barLabel: barLabel.value }),
     );
     canvas.scrollLeft = scrollLeft;
     if (allocations.length === 0) {
@@ -176,8 +199,8 @@ export function createTimelineView(root) {
 
   async function load() {
     const seq = ++loadSeq;
-    const range = rangeOf(zoom, anchor);
-    heading.textContent = title(zoom, range);
+    const range = rollingRange(zoom, anchor);
+    replace(heading, rangeElements(range.start, range.end));
     for (const button of zoomButtons) button.setAttribute("aria-pressed", String(button.dataset.zoom === zoom));
     if (!data) replace(canvas, loading("Loading the schedule…"));
     root.setAttribute("aria-busy", "true");

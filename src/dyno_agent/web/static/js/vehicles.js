@@ -61,7 +61,7 @@ export function createVehiclesView(root) {
               h("td", { class: "mono" }, v.vin || "—"),
               h("td", {}, v.program || "—"),
               h("td", {}, v.drive_type),
-              h("td", { class: "num" }, v.weight_lbs ? v.weight_lbs.toLocaleString("en-US") : "—"),
+              h("td", { class: "num" }, v.weight_lbs ? v.weight_lbs.toLocaleString() : "—"),
               h("td", {}, v.weight_class),
               h("td", {}, v.cert_team || "—"),
               h("td", {}, h("button", { type: "button", class: "btn btn-small", "aria-label": `Book vehicle ${vehicleName(v)}`, onclick: () => emit("navigate", { view: "book", arg: { vehicle: v } }) }, "Book…")),
