@@ -49,6 +49,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for column in ("notes", "reference"):
         op.drop_index(f"ix_allocations_{column}_trgm", table_name="allocations")
-    op.drop_constraint("ck_allocations_notes_length", "allocations", type_="check")
+    op.drop_constraint(op.f("ck_allocations_notes_length"), "allocations", type_="check")
     op.drop_constraint(op.f("ck_allocations_reference_format"), "allocations", type_="check")
     op.drop_column("allocations", "reference")
