@@ -22,6 +22,7 @@ from dyno_agent.cli import (
 )
 from dyno_agent.cli import backup as backup_cli
 from dyno_agent.cli import export as export_cli
+from dyno_agent.cli import notes as notes_cli
 from dyno_agent.cli.runtime import act_as, apply_today, parse_date, use_flags
 from dyno_agent.cli.serve import serve
 
@@ -68,6 +69,7 @@ app.add_typer(requests.app, name="requests")
 app.add_typer(imports.app, name="import")
 app.add_typer(maintenance.app, name="maintenance")
 booking.register(app)
+notes_cli.register(app)
 reports.register(app)
 agent.register(app)
 export_cli.register(app)
