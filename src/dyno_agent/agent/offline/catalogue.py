@@ -904,3 +904,9 @@ MESSAGES: dict[str, Entry] = {
                "es": "Eso no funcionó: {message}", "pt": "Isso não funcionou: {message}",
                "fr": "Cela n'a pas marché : {message}"},
 }  # fmt: skip
+
+# Notes and references on bookings (issue 12), kept in their own module.
+from dyno_agent.agent.offline.notes_catalogue import NOTE_MESSAGES, NOTE_WORDS  # noqa: E402
+
+MESSAGES.update(NOTE_MESSAGES)
+WORDS.update(NOTE_WORDS)

@@ -18,7 +18,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 from dyno_agent.agent.confirm_words import read_answer
-from dyno_agent.agent.offline import planning, replies
+from dyno_agent.agent.offline import booking_notes, planning, replies, safety
 from dyno_agent.agent.offline.answers import answer
 from dyno_agent.agent.offline.calls import names_several, sql_statement, tool_calls
 from dyno_agent.agent.offline.dialogue import dialogue_state, proposal
@@ -152,6 +152,9 @@ def _reply(
     context: AgentPromptContext,
     tools: frozenset[str] | None,
 ) -> AIMessage:
+    noted = booking_notes.call_for(text)  # the note is taken as typed, not classified
+    if noted is not None and not safety.must_decline(text):
+        return _call(messages, *noted, tools, {})
     new = _parse(text, context)
     if new.intent is Intent.DECLINE:
         return AIMessage(content=replies.refusal(context))

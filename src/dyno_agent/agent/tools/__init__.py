@@ -7,12 +7,13 @@ from typing import Any
 
 from dyno_agent.agent.tools.adhoc import ADHOC_TOOLS
 from dyno_agent.agent.tools.base import SchemaFill, ToolEnv, ToolOutcome, ToolSpec
+from dyno_agent.agent.tools.notes import NOTE_TOOLS
 from dyno_agent.agent.tools.planning import PLANNING_TOOLS
 from dyno_agent.agent.tools.scheduling import SCHEDULING_TOOLS
 from dyno_agent.config import Settings
 
 TOOLS: dict[str, ToolSpec] = {
-    spec.name: spec for spec in [*SCHEDULING_TOOLS, *ADHOC_TOOLS, *PLANNING_TOOLS]
+    spec.name: spec for spec in [*SCHEDULING_TOOLS, *ADHOC_TOOLS, *PLANNING_TOOLS, *NOTE_TOOLS]
 }
 DESTRUCTIVE = frozenset(name for name, spec in TOOLS.items() if spec.destructive)
 
