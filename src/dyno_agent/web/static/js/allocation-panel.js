@@ -5,6 +5,7 @@ import { append, confirmDialog, errorBox, field, h, option, replace, toast, vehi
 import { formatDateTime, formatRange } from "./dates.js";
 import { colorFor } from "./colors.js";
 import { mayChange, state } from "./state.js";
+import { noteEditor, noteRows } from "./notes.js";
 
 const CANCELLABLE = new Set(["scheduled", "delayed", "running"]);
 const MOVABLE = new Set(["scheduled", "delayed"]);
@@ -44,6 +45,7 @@ export function showAllocation(root, allocation, { users, dynos, onChanged, onCl
     row("Status", h("span", { class: `status-pill status-${allocation.status}` }, allocation.status)),
     row("Booked by", bookedBy(allocation, users)),
     row("Booked at", formatDateTime(allocation.created_at)),
+    ...noteRows(allocation),
   );
 
   const actions = h("div", { class: "actions" });
@@ -115,6 +117,8 @@ export function showAllocation(root, allocation, { users, dynos, onChanged, onCl
       }, "Reschedule…"),
     );
   }
+  const notes = allowed ? noteEditor(allocation, { onChanged, fail }) : null;
+  if (notes) append(actions, notes.button);
   if (!allowed && (CANCELLABLE.has(allocation.status) || MOVABLE.has(allocation.status))) {
     append(actions, h("p", { class: "muted" }, "Only the person who booked it, or a power user, can change this booking."));
   }
@@ -130,6 +134,7 @@ export function showAllocation(root, allocation, { users, dynos, onChanged, onCl
     problem,
     actions,
     moveForm,
+    notes?.form,
   );
   root.hidden = false;
   heading.focus();

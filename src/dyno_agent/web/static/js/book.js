@@ -4,6 +4,7 @@ import { api, errorText } from "./api.js";
 import { append, debounce, emptyState, errorBox, field, h, loading, option, replace, toast, vehicleName } from "./dom.js";
 import { addDays, formatDay, formatRange, nextMonday } from "./dates.js";
 import { emit, state, today } from "./state.js";
+import { bookingNoteFields } from "./notes.js";
 
 const REASONS = { busy: "booked", maintenance: "maintenance", disabled: "disabled", outside_window: "outside its dates" };
 
@@ -22,6 +23,7 @@ export function createBookView(root) {
   const weightClass = h("select", {}, option("", "From the weight"), option("<10K"), option(">10K"));
   const drive = h("select", { required: true }, option("", "Choose"), option("2WD"), option("AWD"), option("4WD"));
   const submit = h("button", { type: "submit", class: "btn btn-primary" }, "Find free dynos");
+  const noteFields = bookingNoteFields();
   const form = h(
     "form",
     { class: "book-form", "aria-label": "Availability search" },
@@ -32,6 +34,7 @@ export function createBookView(root) {
     field("Weight (lbs)", weight),
     field("Weight class", weightClass),
     field("Drive", drive),
+    ...noteFields.elements,
     h("div", { class: "form-actions" }, submit),
   );
   vehicleInput.id = "book-vehicle";
@@ -115,6 +118,7 @@ export function createBookView(root) {
       const answer = await api.post(path, body);
       const allocation = answer.allocation ?? answer;
       emit("allocations-changed");
+      noteFields.clear();
       toast(`Booked allocation #${allocation.id}.`, "success");
       await search(false);
       results.prepend(
@@ -132,7 +136,7 @@ export function createBookView(root) {
   }
 
   function bookingBody(extra) {
-    return { vehicle_id: vehicle.id, test_type: lastSearch.test_type, start_date: lastSearch.start_date, days_to_complete: lastSearch.days, ...extra };
+    return { vehicle_id: vehicle.id, test_type: lastSearch.test_type, start_date: lastSearch.start_date, days_to_complete: lastSearch.days, ...noteFields.values(), ...extra };
   }
 
   function showAnswer(answer) {

@@ -3,6 +3,7 @@
 import { h, vehicleName } from "./dom.js";
 import { addDays, daysBetween, formatDay, monthStart, parseDay, weekdayIndex } from "./dates.js";
 import { colorFor } from "./colors.js";
+import { noteTooltip } from "./notes.js";
 
 export const STATUS_ICONS = { scheduled: "", running: "▶", delayed: "!", completed: "✓", cancelled: "×" };
 const MIN_DAY_PX = { week: 64, month: 26, quarter: 10 };
@@ -74,7 +75,7 @@ function bar(range, allocation, onSelect, selectedId) {
       "data-allocation-id": allocation.id,
       "data-status": allocation.status,
       "aria-label": description,
-      title: description,
+      title: description + noteTooltip(allocation),
       style: { left: place.left, width: place.width, "--c": colorFor(allocation.test_type) },
       onclick: (event) => onSelect(allocation, event.currentTarget),
     },
