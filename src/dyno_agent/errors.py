@@ -155,6 +155,12 @@ class StrandsBookings(Conflict):
     code = "strands_bookings"
 
 
+class NoteOverwrite(Conflict):
+    """Adding a reference to a booking that already has another one; replacing it is explicit."""
+
+    code = "note_overwrite"
+
+
 class PlanConflicts(Conflict):
     """Some assignments of a plan no longer fit; `details.conflicts` lists every one and nothing
     was booked."""

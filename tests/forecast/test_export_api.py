@@ -71,7 +71,7 @@ async def test_a_user_downloads_the_csv_of_the_main_sheet(
         f'attachment; filename="dyno-schedule-{TODAY.isoformat()}.csv"'
     )
     rows = read_csv(response.text)
-    assert tuple(rows[0]) == c.FORECAST_COLUMNS
+    assert tuple(rows[0]) == c.EXPORT_COLUMNS
     assert [(r[c.TAG], r[c.DYNO], r[c.NEW_EST_DATE]) for r in rows] == [
         ("312W028", "2", day(12).isoformat()),
         ("TBD-2027 P702", "", ""),

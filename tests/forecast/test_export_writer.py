@@ -13,8 +13,8 @@ from dyno_agent.forecast.columns import (
     DAYS_TO_COMPLETE,
     DYNO,
     ESTIMATED_START,
+    EXPORT_COLUMNS,
     FACILITY,
-    FORECAST_COLUMNS,
     FORECAST_SHEET,
     PROGRAM,
     TAG,
@@ -43,7 +43,7 @@ def test_the_workbook_has_the_main_sheet_first_with_the_forecast_header_and_ever
 
     assert next(iter(sheets)) == FORECAST_SHEET
     main = sheets[FORECAST_SHEET]
-    assert main[0] == FORECAST_COLUMNS
+    assert main[0] == EXPORT_COLUMNS
     assert [row[TAG] for row in as_dicts(main)] == [row[TAG] for row in ROWS]
 
 
@@ -53,13 +53,13 @@ def test_each_facility_gets_a_sheet_with_its_rows_in_order_and_rows_without_one_
     assert list(sheets) == [FORECAST_SHEET, "MPG", "VTS"]
     assert [row[TAG] for row in as_dicts(sheets["MPG"])] == ["312W028", "312W030"]
     assert [row[TAG] for row in as_dicts(sheets["VTS"])] == ["312W029"]
-    assert all(sheet[0] == FORECAST_COLUMNS for sheet in sheets.values())
+    assert all(sheet[0] == EXPORT_COLUMNS for sheet in sheets.values())
 
 
 def test_dates_are_date_cells_numbers_stay_numbers_and_formulas_stay_text():
     book = openpyxl.load_workbook(io.BytesIO(writer.to_xlsx(ROWS)))
     main = book[FORECAST_SHEET]
-    col = {name: i + 1 for i, name in enumerate(FORECAST_COLUMNS)}
+    col = {name: i + 1 for i, name in enumerate(EXPORT_COLUMNS)}
 
     start = main.cell(row=2, column=col[ESTIMATED_START])
     assert start.is_date and start.value == dt.datetime(2026, 3, 9)
@@ -72,14 +72,14 @@ def test_dates_are_date_cells_numbers_stay_numbers_and_formulas_stay_text():
 def test_no_rows_still_give_the_header():
     sheets = read_xlsx(writer.to_xlsx([]))
 
-    assert sheets == {FORECAST_SHEET: [FORECAST_COLUMNS]}
-    assert list(csv.reader(io.StringIO(writer.to_csv([])))) == [list(FORECAST_COLUMNS)]
+    assert sheets == {FORECAST_SHEET: [EXPORT_COLUMNS]}
+    assert list(csv.reader(io.StringIO(writer.to_csv([])))) == [list(EXPORT_COLUMNS)]
 
 
 def test_csv_is_the_main_sheet_with_iso_dates_and_formula_text_escaped():
     rows = list(csv.DictReader(io.StringIO(writer.to_csv(ROWS))))
 
-    assert tuple(rows[0]) == FORECAST_COLUMNS
+    assert tuple(rows[0]) == EXPORT_COLUMNS
     assert [row[TAG] for row in rows] == [row[TAG] for row in ROWS]
     assert rows[0][ESTIMATED_START] == "2026-03-09"
     assert (rows[0][DYNO], rows[2][DYNO], rows[1][FACILITY]) == ("2", "#1", "")

@@ -83,8 +83,8 @@ def downloaded_sheet(download: Download) -> list[dict[str, object]]:
     """The forecast sheet of a downloaded workbook, as rows by column name."""
     workbook = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     rows = list(workbook[c.FORECAST_SHEET].iter_rows(values_only=True))
-    assert list(rows[0]) == list(c.FORECAST_COLUMNS)
-    return [dict(zip(c.FORECAST_COLUMNS, row, strict=True)) for row in rows[1:]]
+    assert list(rows[0]) == list(c.EXPORT_COLUMNS)
+    return [dict(zip(c.EXPORT_COLUMNS, row, strict=True)) for row in rows[1:]]
 
 
 class TestImportScreen:

@@ -1,4 +1,4 @@
-"""The web UI in a real browser: sign-in, chat, schedule, booking form, roles, safe Markdown."""
+"""The web UI in a real browser: sign-in, chat, schedule, booking form, roles, Markdown, notes."""
 
 from __future__ import annotations
 
@@ -873,3 +873,58 @@ class TestScheduleDefaults:
         open_tab(german, "Schedule")
         expect(german.get_by_label("Bar label")).to_have_value("test")
         expect(bars.first).to_have_attribute("data-label", "test")
+
+
+# Notes and references on bookings (issue 12) ----------------------------------------------------
+class TestNotes:
+    NOTE = "waiting for <b>tyres</b>"
+
+    def test_a_note_set_in_the_form_is_shown_edited_in_the_panel_and_found_by_search(
+        self, page: Page, live_server: LiveServer
+    ) -> None:
+        with live_server.api(ENGINEER) as api:
+            vehicle = api.get("/vehicles/31").json()
+        log_in(page, ENGINEER)
+        open_tab(page, "Book")
+        form = page.get_by_role("form", name="Availability search")
+        form.get_by_label("Vehicle (optional)").fill(vehicle["vin"])
+        expect(form.get_by_label("Drive")).to_have_value(vehicle["drive_type"])
+        form.get_by_label("Test type").select_option("4k certification")
+        form.get_by_label("Start date").fill("2026-05-04")
+        form.get_by_label("Days").fill("2")
+        form.get_by_label("Reference (optional)").fill("WO-4471")
+        form.get_by_label("Note (optional)").fill(self.NOTE)
+        form.get_by_label("Days").press("Enter")
+        results = page.get_by_label("Availability", exact=True)
+        results.get_by_role("button", name="Book the best dyno").click()
+        success = results.locator(".alert-success")
+        expect(success).to_contain_text("Booked allocation #")
+        allocation_id = int(re.search(r"#(\d+)", success.inner_text()).group(1))  # type: ignore[union-attr]
+        with live_server.api(ENGINEER) as api:
+            booked = api.get(f"/allocations/{allocation_id}").json()
+        assert (booked["notes"], booked["reference"]) == (self.NOTE, "WO-4471")
+
+        success.get_by_role("button", name="Show on the schedule").click()
+        panel = page.get_by_label("Allocation details")
+        expect(panel.locator(".allocation-reference")).to_have_text("WO-4471")
+        expect(panel.locator(".allocation-note")).to_have_text(self.NOTE)  # text, not markup
+        assert panel.locator(".allocation-note b").count() == 0
+        bar = page.locator(f'.bar[data-allocation-id="{allocation_id}"]')
+        expect(bar).to_have_attribute("title", re.compile(r"Ref: WO-4471\nNote: waiting for <b>"))
+
+        panel.get_by_role("button", name="Edit note…").click()
+        editor = panel.get_by_role("form", name="Note and reference")
+        editor.get_by_label("Note").fill("tyres arrived, ready Monday")
+        editor.get_by_role("button", name="Save note").click()
+        expect(panel.locator(".allocation-note")).to_have_text("tyres arrived, ready Monday")
+        expect(panel.locator(".allocation-reference")).to_have_text("WO-4471")
+
+        panel.get_by_role("button", name="Close details").click()
+        page.get_by_label("Search notes and references").fill("TYRES ARRIVED")
+        hits = page.get_by_role("region", name="Note search results")
+        hit = hits.get_by_role("button", name=re.compile(rf"^#{allocation_id} "))
+        expect(hit).to_be_visible()
+        expect(hits).to_contain_text("WO-4471")
+        hit.click()
+        expect(panel).to_contain_text(f"Allocation #{allocation_id}")
+        expect(panel.locator(".allocation-note")).to_have_text("tyres arrived, ready Monday")

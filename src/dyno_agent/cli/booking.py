@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dyno_agent.cli.output import EndDate, JsonFlag, StartDate, allocation_line, print_json
-from dyno_agent.cli.runtime import transact_as
+from dyno_agent.cli.runtime import transact_as, use_flags
 from dyno_agent.scheduling.status import AllocationStatus
 
 if TYPE_CHECKING:
@@ -22,6 +22,11 @@ Tag = Annotated[str | None, typer.Option("--tag", help="Vehicle tag (Tag #, any 
 TestType = Annotated[str, typer.Option("--test-type", "-t", help="e.g. '4k certification'.")]
 Days = Annotated[int | None, typer.Option("--days", help="Length in whole days.")]
 AllocationId = Annotated[int, typer.Argument(help="Allocation id.")]
+Note = Annotated[str | None, typer.Option("--note", help="A free-text note on the booking.")]
+Ref = Annotated[
+    str | None, typer.Option("--ref", help="Test request or work order id, e.g. WO-4471.")
+]
+NOTE_FLAGS = {"notes": "--note", "reference": "--ref"}
 
 
 def _show(allocation: AllocationRead, as_json: bool, message: str | None = None) -> None:
@@ -42,9 +47,12 @@ def allocate(
     tag: Tag = None,
     backup: Annotated[bool, typer.Option(help="Try later starts if the window is full.")] = False,
     max_backup_days: Annotated[int, typer.Option(help="How many days later, at most.")] = 7,
+    note: Note = None,
+    ref: Ref = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Book a vehicle's test on the best free compatible dyno."""
+    use_flags(NOTE_FLAGS)
     from dyno_agent.scheduling import booking
     from dyno_agent.scheduling.schemas.allocations import (
         AllocationRead,
@@ -62,6 +70,8 @@ def allocate(
             days_to_complete=days,
             backup=backup,
             max_backup_days=max_backup_days,
+            notes=note,
+            reference=ref,
         )
         result = await booking.auto_allocate(session, actor, **body.model_dump())
         return BookingRead(
@@ -86,9 +96,12 @@ def book(
     vehicle: VehicleId = None,
     vin: Vin = None,
     tag: Tag = None,
+    note: Note = None,
+    ref: Ref = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Book a vehicle's test on a named dyno, or say why it cannot be."""
+    use_flags(NOTE_FLAGS)
     from dyno_agent.scheduling import booking
     from dyno_agent.scheduling.schemas.allocations import AllocationCreate, AllocationRead
 
@@ -102,6 +115,8 @@ def book(
             start_date=start,
             end_date=end,
             days_to_complete=days,
+            notes=note,
+            reference=ref,
         )
         allocation = await booking.book_on_dyno(session, actor, **body.model_dump())
         return AllocationRead.model_validate(allocation)

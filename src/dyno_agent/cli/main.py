@@ -27,6 +27,7 @@ from dyno_agent.cli import (
 )
 from dyno_agent.cli import backup as backup_cli
 from dyno_agent.cli import export as export_cli
+from dyno_agent.cli import notes as notes_cli
 from dyno_agent.cli.runtime import act_as, apply_today, parse_date, use_flags
 from dyno_agent.cli.serve import serve
 
@@ -79,6 +80,7 @@ app.command("notify-worker")(notify.notify_worker)
 app.add_typer(waitlist.app, name="waitlist")
 app.add_typer(approvals.app, name="approvals")
 booking.register(app)
+notes_cli.register(app)
 reports.register(app)
 agent.register(app)
 export_cli.register(app)

@@ -39,10 +39,21 @@ def print_json(value: BaseModel | Sequence[BaseModel]) -> None:
 
 def allocation_line(a: AllocationRead) -> str:
     dyno = a.dyno.name if a.dyno else "(unplaced)"
-    return (
+    line = (
         f"#{a.id:<5} {dyno:<8} {vehicle_text(a.vehicle)}  {a.test_type:<20} "
         f"{a.start_date} to {a.end_date} ({a.days} d)  {a.status.value}"
     )
+    return line + annotation_text(a)
+
+
+def annotation_text(a: AllocationRead, width: int = 60) -> str:
+    """`  [WO-4471] waiting for tyres` (the note's first line, shortened), or nothing."""
+    text = f"  [{a.reference}]" if a.reference else ""
+    if a.notes:
+        first = a.notes.splitlines()[0]
+        more = len(first) > width or "\n" in a.notes
+        text += f"  {first[:width]}{'...' if more else ''}"
+    return text
 
 
 def vehicle_text(v: VehicleBrief) -> str:

@@ -15,7 +15,7 @@ from dyno_agent.cli.output import (
     allocation_line,
     print_json,
 )
-from dyno_agent.cli.runtime import fail, transact
+from dyno_agent.cli.runtime import fail, transact, use_flags
 from dyno_agent.scheduling.status import AllocationStatus
 
 if TYPE_CHECKING:
@@ -87,13 +87,20 @@ def list_allocations(
     start: OptionalStart = None,
     end: EndDate = None,
     limit: Annotated[int, typer.Option(min=1, max=500, help="At most this many.")] = 100,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", "-q", help="Text in the note or the reference (any case)."),
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Allocations by start date, filtered by vehicle, tag, VIN, status or dates."""
+    """Allocations by start date, filtered by vehicle, tag, VIN, status, dates or note text."""
     from dyno_agent.scheduling import allocations
     from dyno_agent.scheduling.allocations import AllocationFilter
+    from dyno_agent.scheduling.note_text import clean_query
     from dyno_agent.scheduling.schemas.allocations import AllocationRead
     from dyno_agent.scheduling.vocab import normalize_tag, normalize_vin
+
+    use_flags({"q": "--search"})
 
     async def work(session: AsyncSession) -> tuple[list[AllocationRead], int]:
         filters = AllocationFilter(
@@ -103,6 +110,7 @@ def list_allocations(
             tag=normalize_tag(tag) if tag else None,
             start_date=start,
             end_date=end,
+            q=clean_query(search),
         )
         rows, total = await allocations.list_allocations(session, filters, limit=limit)
         return [AllocationRead.model_validate(a) for a in rows], total

@@ -75,6 +75,8 @@ def description(item: BookingItem) -> str:
         lines.append(f"Dyno: {allocation.dyno.name} ({allocation.dyno.facility})")
     if item.booked_by:
         lines.append(f"Booked by: {item.booked_by}")
+    if allocation.reference:
+        lines.append(f"Reference: {allocation.reference}")
     if allocation.actual_start_date:
         ended = allocation.actual_end_date.isoformat() if allocation.actual_end_date else "…"
         lines.append(f"Ran: {allocation.actual_start_date.isoformat()} to {ended}")

@@ -72,6 +72,12 @@ FORECAST_COLUMNS: tuple[str, ...] = (
     CYCLE,
 )
 
+# What the export adds after the sheet's columns: a booking's reference and note (migration 0012).
+# The importer does not read them (they are not forecast columns), so a re-import ignores them.
+BOOKING_REFERENCE = "Booking ref"
+BOOKING_NOTES = "Booking notes"
+EXPORT_COLUMNS: tuple[str, ...] = (*FORECAST_COLUMNS, BOOKING_REFERENCE, BOOKING_NOTES)
+
 _SPACES = re.compile(r"\s+")
 
 

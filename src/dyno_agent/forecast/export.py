@@ -22,6 +22,7 @@ Which cell says what (`request_row`, `allocation_row`):
   `Projected End Date`: start + days (the sheet's own formula; the booking's last day + 1).
   `TESTING COMPLETED`: the day a completed test was marked completed (else its last booked day).
   `Days to complete`: the booking's days, else the request's.
+- After the sheet's columns, `Booking ref` and `Booking notes`: the booking's reference and note.
 
 The request's original cells (`originals`, column name -> value, dates as ISO text or dates) fill
 the columns the database does not keep, and a database-owned cell keeps its original text when it
@@ -249,6 +250,8 @@ def _put_booking(cells: Cells, allocation: Allocation | PlannedBooking, estimate
     original sheet has none."""
     start, days = allocation.start_date, allocation.days
     status = _STATUS_CELL[AllocationStatus(allocation.status)]
+    cells[c.BOOKING_REFERENCE] = getattr(allocation, "reference", None)  # a plan has none
+    cells[c.BOOKING_NOTES] = getattr(allocation, "notes", None)
     _put_status(cells, status)
     if allocation.dyno is not None:
         cells[c.FACILITY] = allocation.dyno.facility

@@ -1,9 +1,10 @@
 """Forecast rows to a file: `.xlsx` (the main sheet plus one sheet per facility) or `.csv`.
 
-Pure functions: a row is a mapping from a column of `FORECAST_COLUMNS` to its value (a missing
-column is an empty cell). Dates are written as real date cells in the workbook and as ISO days in
-the CSV. Text is never a formula: a workbook cell holds it as text, and a CSV cell whose text
-starts like a formula (`=`, `+`, `-`, `@`) gets a leading `'`, as spreadsheets expect (OWASP).
+Pure functions: a row is a mapping from a column of `EXPORT_COLUMNS` (the sheet's columns, then
+a booking's reference and note) to its value (a missing column is an empty cell). Dates are
+written as real date cells in the workbook and as ISO days in the CSV. Text is never a formula:
+a workbook cell holds it as text, and a CSV cell whose text starts like a formula (`=`, `+`,
+`-`, `@`) gets a leading `'`, as spreadsheets expect (OWASP).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from dyno_agent.forecast.columns import FACILITY, FORECAST_COLUMNS, FORECAST_SHEET
+from dyno_agent.forecast.columns import EXPORT_COLUMNS, FACILITY, FORECAST_SHEET
 
 if TYPE_CHECKING:  # openpyxl (and the numpy it loads) is imported by the first XLSX export
     from openpyxl import Workbook
@@ -84,9 +85,9 @@ def _xlsx_cell(sheet: WriteOnlyWorksheet, value: object) -> object:
 def _append_sheet(book: Workbook, title: str, rows: Sequence[Row]) -> None:
     sheet = book.create_sheet(title)
     sheet.freeze_panes = "A2"
-    sheet.append(list(FORECAST_COLUMNS))
+    sheet.append(list(EXPORT_COLUMNS))
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, row.get(column)) for column in FORECAST_COLUMNS])
+        sheet.append([_xlsx_cell(sheet, row.get(column)) for column in EXPORT_COLUMNS])
 
 
 def to_xlsx(rows: Sequence[Row]) -> bytes:
@@ -120,7 +121,7 @@ def to_csv(rows: Sequence[Row]) -> str:
     """The main sheet as CSV: the header, then every row; dates as ISO days."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(FORECAST_COLUMNS)
+    writer.writerow(EXPORT_COLUMNS)
     for row in rows:
-        writer.writerow([_csv_cell(row.get(column)) for column in FORECAST_COLUMNS])
+        writer.writerow([_csv_cell(row.get(column)) for column in EXPORT_COLUMNS])
     return buffer.getvalue()

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from dyno_agent.errors import AllocationNotFound, InvalidInput
+from dyno_agent.scheduling import note_text
 from dyno_agent.scheduling.models import (
     Allocation,
     AllocationEvent,
@@ -52,6 +53,7 @@ class AllocationFilter:
     facility: str | None = None  # the dyno's facility, ignoring case
     start_date: dt.date | None = None  # allocations ending on or after this day
     end_date: dt.date | None = None  # allocations starting on or before this day
+    q: str | None = None  # in the note or the reference, ignoring case (see notes.matches)
 
     def apply(self, query: Select) -> Select:
         if self.start_date and self.end_date and self.end_date < self.start_date:
@@ -81,6 +83,8 @@ class AllocationFilter:
             query = query.where(Allocation.end_date >= self.start_date)
         if self.end_date:
             query = query.where(Allocation.start_date <= self.end_date)
+        if self.q:
+            query = query.where(note_text.matches(self.q))
         return query
 
 

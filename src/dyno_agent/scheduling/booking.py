@@ -59,6 +59,7 @@ from dyno_agent.scheduling.models import (
     Dyno,
     Vehicle,
 )
+from dyno_agent.scheduling.note_text import clean_note, clean_reference
 from dyno_agent.scheduling.windows import Window, booking_window
 from dyno_agent.waitlist import offers as waitlist_offers
 
@@ -187,9 +188,12 @@ async def auto_allocate(
     backup: bool = False,
     max_backup_days: int = 7,
     facility: str | None = None,
+    notes: str | None = None,
+    reference: str | None = None,
 ) -> BookingResult:
     """Place the vehicle's test on the best free compatible dyno (in `facility`, when given),
     shifting later if allowed."""
+    annotations = _annotations(notes, reference)
     vehicle = await vehicles.resolve_vehicle(session, vehicle_id=vehicle_id, vin=vin, tag=tag)
     need = Need.of(
         test_type, vehicle.drive_type, weight_class=vehicle.weight_class, facility=facility
@@ -237,7 +241,7 @@ async def auto_allocate(
             if dyno is None:  # all were being booked by others (or deleted): try them last
                 (lost_here if waiting else locked).update(candidates)
                 continue
-            allocation = await _place(session, actor, vehicle, dyno, need, window)
+            allocation = await _place(session, actor, vehicle, dyno, need, window, annotations)
             if allocation is not None:
                 message = (
                     "Allocated in requested window."
@@ -292,7 +296,13 @@ async def _claim(
 
 
 async def _place(
-    session: AsyncSession, actor: Actor, vehicle: Vehicle, dyno: Dyno, need: Need, window: Window
+    session: AsyncSession,
+    actor: Actor,
+    vehicle: Vehicle,
+    dyno: Dyno,
+    need: Need,
+    window: Window,
+    annotations: dict[str, str | None] | None = None,
 ) -> Allocation | None:
     """Insert the booking unless a constraint says the dyno or the vehicle is taken on these
     days (then None, and nothing to undo: no savepoint needed)."""
@@ -306,6 +316,7 @@ async def _place(
             end_date=window.end,
             status=approvals.initial_status(actor, dyno).value,
             created_by=actor.user_id,
+            **(annotations or {}),
         )
         .on_conflict_do_nothing()
         .returning(Allocation)
@@ -333,8 +344,11 @@ async def book_on_dyno(
     vehicle_id: int | None = None,
     vin: str | None = None,
     tag: str | None = None,
+    notes: str | None = None,
+    reference: str | None = None,
 ) -> Allocation:
     """Book the vehicle's test on one named dyno, or say exactly why it cannot be."""
+    annotations = _annotations(notes, reference)
     vehicle = await vehicles.resolve_vehicle(session, vehicle_id=vehicle_id, vin=vin, tag=tag)
     target = await dynos.resolve_dyno(session, dyno)
     need = Need.of(test_type, vehicle.drive_type, weight_class=vehicle.weight_class)
@@ -344,7 +358,7 @@ async def book_on_dyno(
     if clash is not None:
         raise _vehicle_busy(vehicle, clash)
     await audit.stamp(session, actor)
-    allocation = _new_allocation(actor, vehicle, target, need, window)
+    allocation = _new_allocation(actor, vehicle, target, need, window, annotations)
     lost = await _insert(session, allocation, actor)
     if lost is not None:
         raise _race_error(lost, target, vehicle)
@@ -531,8 +545,18 @@ async def _move_target(
     raise NoCapacity(availability.explain(), **availability.details())
 
 
+def _annotations(notes: str | None, reference: str | None) -> dict[str, str | None]:
+    """A new booking's note and reference, validated before anything is looked up."""
+    return {"notes": clean_note(notes), "reference": clean_reference(reference)}
+
+
 def _new_allocation(
-    actor: Actor, vehicle: Vehicle, dyno: Dyno, need: Need, window: Window
+    actor: Actor,
+    vehicle: Vehicle,
+    dyno: Dyno,
+    need: Need,
+    window: Window,
+    annotations: dict[str, str | None] | None = None,
 ) -> Allocation:
     return Allocation(
         vehicle=vehicle,
@@ -542,6 +566,7 @@ def _new_allocation(
         end_date=window.end,
         status=approvals.initial_status(actor, dyno).value,
         created_by=actor.user_id,
+        **(annotations or {}),
     )
 
 

@@ -217,6 +217,21 @@ class Allocation(TimestampMixin, Base):
         Index("ix_allocations_dyno_dates", "dyno_id", "start_date", "end_date"),
         Index("ix_allocations_vehicle_id", "vehicle_id"),
         Index("ix_allocations_status", "status"),
+        # Notes and references (migration 0012): searched with ILIKE through trigram indexes.
+        CheckConstraint("reference ~ '^[A-Za-z0-9][A-Za-z0-9 ._/#:-]*$'", name="reference_format"),
+        CheckConstraint("char_length(notes) <= 2000", name="notes_length"),
+        Index(
+            "ix_allocations_notes_trgm",
+            "notes",
+            postgresql_using="gin",
+            postgresql_ops={"notes": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_allocations_reference_trgm",
+            "reference",
+            postgresql_using="gin",
+            postgresql_ops={"reference": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -231,6 +246,8 @@ class Allocation(TimestampMixin, Base):
         String(12), nullable=False, server_default=AllocationStatus.scheduled.value
     )
     notes: Mapped[str | None] = mapped_column(Text)
+    # A test request or work order id as the lab writes it (migration 0012); not unique.
+    reference: Mapped[str | None] = mapped_column(String(64))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # The days it was marked running and completed (migration 0011); planned days stay above.
     actual_start_date: Mapped[dt.date | None] = mapped_column(Date)

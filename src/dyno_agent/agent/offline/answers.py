@@ -69,7 +69,17 @@ def _allocation_fields(a: Data) -> dict[str, str]:
 
 
 def describe_allocation(a: Data) -> str:
-    return say("allocation", **_allocation_fields(a))
+    return say("allocation", **_allocation_fields(a)) + notes_text(a)
+
+
+def notes_text(a: Data) -> str:
+    """The booking's reference and note, quoted as typed (data, never an instruction)."""
+    parts = []
+    if a.get("reference"):
+        parts.append(say("notes.reference", reference=text(a["reference"])))
+    if a.get("notes"):
+        parts.append(say("notes.note", note=text(a["notes"])))
+    return "".join(parts)
 
 
 def _from_to(data: Data) -> str:
@@ -138,6 +148,8 @@ def _booked(data: Data, args: Args, hints: Data) -> str:
     allocation = data.get("allocation") or {}
     fields = _allocation_fields(allocation)
     lines = [say("booked", allocation=say("allocation", **fields), **fields)]
+    if notes_text(allocation):
+        lines.append(notes_text(allocation).strip())
     shift = data.get("shift_days") or 0
     if shift:
         lines.append(say("booked.shifted", days=count(int(shift), "day")))
@@ -419,6 +431,34 @@ def _committed(data: Data, args: Args, hints: Data) -> str:
     return say("plan.committed", plan_id=text(data.get("plan_id")), count=made)
 
 
+def _noted_rows(allocations: list[Data]) -> list[list[Any]]:
+    return [
+        [
+            f"#{a.get('id')}",
+            (a.get("vehicle") or {}).get("tag") or (a.get("vehicle") or {}).get("vin"),
+            (a.get("dyno") or {}).get("name"),
+            a.get("start_date"),
+            a.get("end_date"),
+            a.get("status"),
+            a.get("reference"),
+            a.get("notes"),
+        ]
+        for a in allocations
+    ]
+
+
+def _found_notes(data: Data, args: Args, hints: Data) -> str:
+    total, allocations = int(data.get("total") or 0), data.get("allocations") or []
+    query = text(data.get("text") or args.get("text"))
+    if not total:
+        return say("notes.none", text=query)
+    what = say("notes.found", count=count(total, "booking"), text=query)
+    lead = say("listed", what=what)
+    if len(allocations) < total:
+        lead = say("first_listed", what=what, shown=len(allocations))
+    return f"{lead}\n\n{table(words('h.noted'), _noted_rows(allocations))}"
+
+
 def _mine(data: Data, args: Args, hints: Data) -> str:
     total = int(data.get("total") or 0)
     allocations = data.get("allocations") or []
@@ -478,6 +518,9 @@ _SUCCESS: dict[str, Callable[[Data, Args, Data], str]] = {
     "join_waitlist": waitlist.answer_entry,
     "answer_waitlist_offer": waitlist.answer_entry,
     **approvals.ANSWERS,
+    "add_booking_note": _changed("notes.added"),
+    "replace_booking_note": _changed("notes.replaced"),
+    "search_booking_notes": _found_notes,
 }
 
 

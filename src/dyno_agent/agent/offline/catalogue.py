@@ -1014,3 +1014,9 @@ from dyno_agent.agent.offline import waitlist_texts  # noqa: E402
 
 WORDS.update(waitlist_texts.WORDS)
 MESSAGES.update(waitlist_texts.MESSAGES)
+
+# Notes and references on bookings (issue 12), kept in their own module.
+from dyno_agent.agent.offline.notes_catalogue import NOTE_MESSAGES, NOTE_WORDS  # noqa: E402
+
+MESSAGES.update(NOTE_MESSAGES)
+WORDS.update(NOTE_WORDS)

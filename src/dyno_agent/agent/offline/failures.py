@@ -9,7 +9,13 @@ from dyno_agent.agent.offline.messages import say, test_phrase, words
 from dyno_agent.agent.prompts import AgentPromptContext
 
 _STATUSES = ("available", "disabled", "outside_window", "maintenance", "busy")
-_HINTS = ("vehicle_not_found", "allocation_not_found", "permission_denied", "plan_committed")
+_HINTS = (
+    "vehicle_not_found",
+    "allocation_not_found",
+    "permission_denied",
+    "plan_committed",
+    "note_overwrite",
+)
 
 
 def status_word(status: Any) -> Any:

@@ -20,6 +20,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from dyno_agent.agent.confirm_words import read_answer
 from dyno_agent.agent.offline import (
     approvals,
+    booking_notes,
     notifications,
     planning,
     replies,
@@ -160,6 +161,9 @@ def _reply(
     context: AgentPromptContext,
     tools: frozenset[str] | None,
 ) -> AIMessage:
+    noted = booking_notes.call_for(text)  # the note is taken as typed, not classified
+    if noted is not None and not safety.must_decline(text):
+        return _call(messages, *noted, tools, {})
     new = _parse(text, context)
     queue = _approvals(messages, text, tools) if not safety.must_decline(text) else None
     if queue is not None:

@@ -9,6 +9,7 @@ from dyno_agent.agent.tools.adhoc import ADHOC_TOOLS
 from dyno_agent.agent.tools.approvals import APPROVAL_TOOLS
 from dyno_agent.agent.tools.base import SchemaFill, ToolEnv, ToolOutcome, ToolSpec
 from dyno_agent.agent.tools.feeds import FEED_TOOLS
+from dyno_agent.agent.tools.notes import NOTE_TOOLS
 from dyno_agent.agent.tools.notifications import NOTIFICATION_TOOLS
 from dyno_agent.agent.tools.planning import PLANNING_TOOLS
 from dyno_agent.agent.tools.scheduling import SCHEDULING_TOOLS
@@ -27,6 +28,7 @@ TOOLS: dict[str, ToolSpec] = {
         *NOTIFICATION_TOOLS,
         *WAITLIST_TOOLS,
         *APPROVAL_TOOLS,
+        *NOTE_TOOLS,
     ]
 }
 DESTRUCTIVE = frozenset(name for name, spec in TOOLS.items() if spec.destructive)

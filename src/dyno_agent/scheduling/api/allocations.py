@@ -9,12 +9,14 @@ from fastapi import APIRouter, Query, status
 from dyno_agent.deps import ActorDep, CurrentUser, SessionDep
 from dyno_agent.inputs import Day
 from dyno_agent.pagination import Page, PageParams
-from dyno_agent.scheduling import allocations, booking
+from dyno_agent.scheduling import allocations, booking, notes
 from dyno_agent.scheduling.allocations import AllocationFilter
 from dyno_agent.scheduling.models import AllocationStatus
+from dyno_agent.scheduling.note_text import QUERY_MAX, clean_query
 from dyno_agent.scheduling.schemas.allocations import (
     AllocationCreate,
     AllocationEventRead,
+    AllocationNotesUpdate,
     AllocationRead,
     AllocationUpdate,
     AutoAllocateCreate,
@@ -40,6 +42,10 @@ async def list_allocations(
     created_by: Annotated[int | None, Query(ge=1)] = None,
     start_date: Annotated[Day | None, Query(description="Ending on or after this day.")] = None,
     end_date: Annotated[Day | None, Query(description="Starting on or before this day.")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=QUERY_MAX, description="Text in the note or the reference (any case)."),
+    ] = None,
 ) -> Page[AllocationRead]:
     """Allocations, filtered and paginated, ordered by start date."""
     filters = AllocationFilter(
@@ -52,6 +58,7 @@ async def list_allocations(
         created_by=created_by,
         start_date=start_date,
         end_date=end_date,
+        q=clean_query(q),
     )
     items, total = await allocations.list_allocations(
         session, filters, limit=page.limit, offset=page.offset
@@ -130,4 +137,15 @@ async def update_status(
 ) -> AllocationRead:
     """Change status: scheduled -> running -> completed, delayed, or cancelled."""
     allocation = await booking.change_status(session, actor, allocation_id, body.status)
+    return AllocationRead.model_validate(allocation)
+
+
+@router.patch("/{allocation_id}/notes", response_model=AllocationRead)
+async def update_notes(
+    session: SessionDep, actor: ActorDep, allocation_id: int, body: AllocationNotesUpdate
+) -> AllocationRead:
+    """Set or clear the note and the reference (the booker, or power users for any booking)."""
+    allocation = await notes.set_notes(
+        session, actor, allocation_id, body.changes(), append=body.append
+    )
     return AllocationRead.model_validate(allocation)

@@ -10,10 +10,28 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from dyno_agent.inputs import Day, InputModel
 from dyno_agent.scheduling import vocab
 from dyno_agent.scheduling.models import AllocationStatus
+from dyno_agent.scheduling.note_text import NOTE_MAX, REFERENCE_MAX, clean_note, clean_reference
 
 _INPUT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 TestType = Annotated[str, AfterValidator(vocab.normalize_test_type), Field(examples=["brake"])]
 Days = Annotated[int, Field(ge=1, le=3650, description="Whole days, the start day included.")]
+Note = Annotated[
+    str | None,
+    AfterValidator(clean_note),
+    Field(
+        description=f"Free text, at most {NOTE_MAX} characters; empty clears it.",
+        examples=["waiting for tyres"],
+    ),
+]
+Reference = Annotated[
+    str | None,
+    AfterValidator(clean_reference),
+    Field(
+        description=f"Test request or work order id, at most {REFERENCE_MAX} characters of "
+        "letters, digits, spaces and - _ . / # :; empty clears it.",
+        examples=["WO-4471"],
+    ),
+]
 
 
 class _VehicleRef(InputModel):
@@ -50,6 +68,8 @@ class AutoAllocateCreate(_VehicleRef):
     days_to_complete: Days
     backup: bool = False
     max_backup_days: int = Field(7, ge=0, le=365)
+    notes: Note = None
+    reference: Reference = None
 
 
 class AllocationCreate(_VehicleRef):
@@ -62,6 +82,8 @@ class AllocationCreate(_VehicleRef):
     start_date: Day
     end_date: Day | None = None
     days_to_complete: Days | None = None
+    notes: Note = None
+    reference: Reference = None
 
 
 class RescheduleRequest(InputModel):
@@ -78,6 +100,29 @@ class AllocationUpdate(InputModel):
     model_config = _INPUT
 
     status: AllocationStatus
+
+
+class AllocationNotesUpdate(InputModel):
+    """Set a booking's note and/or reference; a field left out stays, null or "" clears it."""
+
+    model_config = _INPUT
+
+    notes: Note = None
+    reference: Reference = None
+    append: bool = Field(
+        False,
+        description="Add the note below the current one, and set the reference only where "
+        "there is none (409 note_overwrite if another one is set).",
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> AllocationNotesUpdate:
+        if not self.changes():
+            raise ValueError("give notes, reference or both")
+        return self
+
+    def changes(self) -> dict[str, str | None]:
+        return {k: getattr(self, k) for k in ("notes", "reference") if k in self.model_fields_set}
 
 
 class VehicleBrief(BaseModel):
@@ -111,6 +156,8 @@ class AllocationRead(BaseModel):
     end_date: dt.date
     days: int
     status: AllocationStatus
+    notes: str | None = None
+    reference: str | None = Field(None, description="Test request or work order id.")
     actual_start_date: dt.date | None = Field(
         None, description="The day it was marked running (planned days: start_date, end_date)."
     )

@@ -6,6 +6,7 @@ import { formatDateTime, formatDay, formatRange, isoOnHover, rangeElements, with
 import { colorFor } from "./colors.js";
 import { mayChange, state } from "./state.js";
 import { seriesRow } from "./series.js";
+import { noteEditor, noteRows } from "./notes.js";
 
 const CANCELLABLE = new Set(["scheduled", "delayed", "running", "requested"]);
 const MOVABLE = new Set(["scheduled", "delayed"]);
@@ -49,6 +50,7 @@ export function showAllocation(root, allocation, { users, dynos, onChanged, onCl
     row("Booked by", bookedBy(allocation, users)),
     row("Booked at", h("time", { datetime: allocation.created_at, title: allocation.created_at }, formatDateTime(allocation.created_at))),
     allocation.series_id ? seriesRow(allocation, { mayChange: mayChange(allocation), onChanged, fail }) : null,
+    ...noteRows(allocation),
   );
 
   const actions = h("div", { class: "actions" });
@@ -120,6 +122,8 @@ export function showAllocation(root, allocation, { users, dynos, onChanged, onCl
       }, "Reschedule…"),
     );
   }
+  const notes = allowed ? noteEditor(allocation, { onChanged, fail }) : null;
+  if (notes) append(actions, notes.button);
   if (!allowed && (CANCELLABLE.has(allocation.status) || MOVABLE.has(allocation.status))) {
     append(actions, h("p", { class: "muted" }, "Only the person who booked it, or a power user, can change this booking."));
   }
@@ -135,6 +139,7 @@ export function showAllocation(root, allocation, { users, dynos, onChanged, onCl
     problem,
     actions,
     moveForm,
+    notes?.form,
   );
   root.hidden = false;
   heading.focus();

@@ -6,6 +6,7 @@ import { addDays, dayElement, isoOnHover, nextMonday, rangeElements, withDates }
 import { emit, state, today } from "./state.js";
 import { createRepeatSection } from "./series.js";
 import { joinWaitlistBlock } from "./waitlist.js";
+import { bookingNoteFields } from "./notes.js";
 
 const LABELS = { vehicle_id: "Vehicle", start_date: "Start date", days_to_complete: "Days" };
 const REASONS = { busy: "booked", maintenance: "maintenance", disabled: "disabled", outside_window: "outside its dates" };
@@ -25,6 +26,7 @@ export function createBookView(root) {
   const weightClass = h("select", {}, option("", "From the weight"), option("<10K"), option(">10K"));
   const drive = h("select", { required: true }, option("", "Choose"), option("2WD"), option("AWD"), option("4WD"));
   const submit = h("button", { type: "submit", class: "btn btn-primary" }, "Find free dynos");
+  const noteFields = bookingNoteFields();
   const form = h(
     "form",
     { class: "book-form", "aria-label": "Availability search" },
@@ -35,6 +37,7 @@ export function createBookView(root) {
     field("Weight (lbs)", weight),
     field("Weight class", weightClass),
     field("Drive", drive),
+    ...noteFields.elements,
     h("div", { class: "form-actions" }, submit),
   );
   vehicleInput.id = "book-vehicle";
@@ -119,6 +122,7 @@ export function createBookView(root) {
       const answer = await api.post(path, body);
       const allocation = answer.allocation ?? answer;
       emit("allocations-changed");
+      noteFields.clear();
       toast(`Booked allocation #${allocation.id}.`, "success");
       await search(false);
       results.prepend(
@@ -138,7 +142,7 @@ export function createBookView(root) {
   }
 
   function bookingBody(extra) {
-    return { vehicle_id: vehicle.id, test_type: lastSearch.test_type, start_date: lastSearch.start_date, days_to_complete: lastSearch.days, ...extra };
+    return { vehicle_id: vehicle.id, test_type: lastSearch.test_type, start_date: lastSearch.start_date, days_to_complete: lastSearch.days, ...noteFields.values(), ...extra };
   }
 
   function searchFrom(day) {

@@ -3,6 +3,7 @@
 import { h, vehicleName } from "./dom.js";
 import { addDays, daysBetween, formatDay, formatRange, monthStart, parseDay, weekdayIndex } from "./dates.js";
 import { colorFor } from "./colors.js";
+import { noteTooltip } from "./notes.js";
 
 // What a bar's text can be (the user picks one on the schedule).
 export const BAR_LABELS = { program: "program", tag: "tag", vin: "VIN tail", test: "test type" };
@@ -86,7 +87,7 @@ function bar(range, allocation, onSelect, selectedId, choice) {
       "data-status": allocation.status,
       "data-label": choice,
       "aria-label": description,
-      title: description,
+      title: description + noteTooltip(allocation),
       style: { left: place.left, width: place.width, "--c": colorFor(allocation.test_type) },
       onclick: (event) => onSelect(allocation, event.currentTarget),
     },

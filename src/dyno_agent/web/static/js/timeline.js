@@ -8,6 +8,7 @@ import { BAR_LABELS, drawTimeline, STATUS_ICONS } from "./timeline-draw.js";
 import { showAllocation } from "./allocation-panel.js";
 import { downloadButtons } from "./download-buttons.js";
 import { hasRole, on, state, today } from "./state.js";
+import { noteSearch } from "./notes.js";
 
 const STATUSES = ["scheduled", "running", "delayed", "completed", "cancelled", "held", "requested"];
 const BAR_LABEL_KEY = "dyno.barLabel";
@@ -116,6 +117,7 @@ export function createTimelineView(root) {
       h("div", { class: "toolbar-group filters" }, facility, testType, status, barLabel),
       h("button", { type: "button", class: "btn btn-quiet", onclick: () => load(), "aria-label": "Refresh" }, "↻ Refresh"),
       downloadButtons({ query: () => ({ facility: facility.value }) }),
+      noteSearch(),
     ),
     legend,
     h("div", { class: "schedule-body" }, canvas, panel),
