@@ -266,7 +266,9 @@ class Allocation(TimestampMixin, Base):
 
     vehicle: Mapped[Vehicle] = relationship(lazy="raise")
     dyno: Mapped[Dyno | None] = relationship(lazy="raise")
-    creator: Mapped[User | None] = relationship(lazy="raise", viewonly=True)
+    creator: Mapped[User | None] = relationship(
+        lazy="raise", viewonly=True, foreign_keys=[created_by]
+    )
 
     @property
     def days(self) -> int:

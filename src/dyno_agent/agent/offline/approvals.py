@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from dyno_agent.agent.offline import waitlist
 from dyno_agent.agent.offline.markdown import table
 from dyno_agent.agent.offline.messages import say
 
@@ -68,8 +69,8 @@ def _one_id(text: str) -> tuple[int, int] | None:
 
 def match(text: str) -> Match | None:
     """The approval-queue call this request asks for, or the question it needs first."""
-    if _PLAN.search(text):
-        return None
+    if _PLAN.search(text) or waitlist.intent_of(text) is not None:
+        return None  # a plan, or a waitlist offer declined ("decline the offer for entry 9")
     reject = _REJECT.search(text)
     approve = _APPROVE.search(text)
     if reject or approve:
