@@ -57,7 +57,9 @@ def concrete(path: str) -> str:
         "{", ""
     ).replace("}", "").replace("dyno_id", "1").replace("vehicle_id", "1").replace(
         "allocation_id", "1"
-    ).replace("window_id", "1").replace("user_id", "1")  # fmt: skip
+    ).replace("window_id", "1").replace("user_id", "1").replace(
+        "subscription_id", "1"
+    )  # fmt: skip
 
 
 def body_string_fields(settings: Settings) -> list[tuple[str, str, str]]:

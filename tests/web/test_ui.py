@@ -357,9 +357,21 @@ class TestBookForm:
     ) -> None:
         with live_server.api(ENGINEER) as api:
             vehicles = api.get("/vehicles", params={"limit": 200}).json()["items"]
-        vehicle = next(
-            v for v in vehicles if (v["drive_type"], v["weight_class"]) == ("AWD", "<10K")
-        )
+
+            def free_in_march(vehicle: dict) -> bool:  # else the form shows its own clash first
+                booked = api.get("/allocations", params={"vehicle_id": vehicle["id"]}).json()
+                return not any(
+                    a["status"] != "cancelled"
+                    and a["start_date"] <= "2026-03-31"
+                    and a["end_date"] >= "2026-03-02"
+                    for a in booked["items"]
+                )
+
+            vehicle = next(
+                v
+                for v in vehicles
+                if (v["drive_type"], v["weight_class"]) == ("AWD", "<10K") and free_in_march(v)
+            )
         log_in(page, ENGINEER)
         open_tab(page, "Book")
         form = page.get_by_role("form", name="Availability search")

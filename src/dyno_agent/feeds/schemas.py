@@ -9,9 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from dyno_agent.feeds.links import FeedLinkSet
 from dyno_agent.feeds.service import FeedKind
 from dyno_agent.feeds.tokens import LABEL_MAX_LENGTH, NewToken
+from dyno_agent.inputs import InputModel
 
 
-class FeedTokenCreate(BaseModel):
+class FeedTokenCreate(InputModel):
     """A label, and optionally the one feed to return the link of (else your own bookings)."""
 
     model_config = ConfigDict(extra="forbid")

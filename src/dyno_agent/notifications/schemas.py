@@ -7,10 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from dyno_agent.inputs import InputModel
 from dyno_agent.notifications.models import OutboxStatus, Scope
 
 
-class SubscriptionCreate(BaseModel):
+class SubscriptionCreate(InputModel):
     """What to follow (`scope` and its target) and how: e-mail and/or a webhook."""
 
     scope: Scope
@@ -36,7 +37,7 @@ class SubscriptionCreate(BaseModel):
         return self
 
 
-class SubscriptionUpdate(BaseModel):
+class SubscriptionUpdate(InputModel):
     email: bool | None = None
     webhook_url: str | None = Field(default=None, max_length=2000)
     remove_webhook: bool = False

@@ -60,14 +60,38 @@ MESSAGES.update(
         "q.series_id": {
             "en": "Which series? Please give its number (e.g. series 4).",
             "de": "Welche Serie? Bitte nennen Sie ihre Nummer (z. B. Serie 4).",
+            "es": "¿Qué serie? Indique su número (p. ej. serie 4).",
+            "pt": "Qual série? Indique o número dela (p. ex. série 4).",
+            "fr": "Quelle série ? Indiquez son numéro (p. ex. série 4).",
         },
         "q.shift": {
             "en": "By how many days should the series move (e.g. 2 days later)?",
             "de": "Um wie viele Tage soll die Serie verschoben werden (z. B. 2 Tage später)?",
+            "es": "¿Cuántos días hay que mover la serie (p. ej. 2 días después)?",
+            "pt": "Quantos dias a série deve ser movida (p. ex. 2 dias depois)?",
+            "fr": "De combien de jours faut-il déplacer la série (p. ex. 2 jours plus tard) ?",
         },
-        "goal.book_series": {"en": "book the series", "de": "die Serie zu buchen"},
-        "goal.cancel_series": {"en": "cancel the series", "de": "die Serie zu stornieren"},
-        "goal.move_series": {"en": "move the series", "de": "die Serie zu verschieben"},
+        "goal.book_series": {
+            "en": "book the series",
+            "de": "die Serie zu buchen",
+            "es": "reservar la serie",
+            "pt": "reservar a série",
+            "fr": "réserver la série",
+        },
+        "goal.cancel_series": {
+            "en": "cancel the series",
+            "de": "die Serie zu stornieren",
+            "es": "cancelar la serie",
+            "pt": "cancelar a série",
+            "fr": "annuler la série",
+        },
+        "goal.move_series": {
+            "en": "move the series",
+            "de": "die Serie zu verschieben",
+            "es": "mover la serie",
+            "pt": "mudar a série",
+            "fr": "déplacer la série",
+        },
     }
 )
 

@@ -26,7 +26,9 @@ SERIES_ID = "The series' id (from book_series or a booking's series_id)."
 class BookSeriesArgs(a.VehicleRefArgs):
     test_type: str = Field(description=a.TEST_TYPE)
     pattern: str = Field(min_length=3, max_length=200, description=PATTERN)
-    start_date: Day | None = Field(None, description="First possible day; default today.")
+    start_date: Day | None = Field(
+        None, description="First possible day, YYYY-MM-DD; default today."
+    )
     days_to_complete: int | None = Field(
         None, ge=1, le=3650, description="Days of each occurrence (default 1; 5 for 'first week')."
     )
