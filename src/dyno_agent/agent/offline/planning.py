@@ -9,11 +9,7 @@ the plan's `horizon_days`, counted from today.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from collections.abc import Sequence
-
-from langchain_core.messages import BaseMessage, ToolMessage
 
 from dyno_agent.agent.offline.datemath import add_months
 from dyno_agent.agent.offline.text import NUMBER, NUMBER_WORDS
@@ -68,19 +64,4 @@ def horizon_days(text: str, today: dt.date) -> int | None:
         if unit.startswith(stem):
             end = add_months(today, min(count * months, 120))
             return max(1, (end - today).days)
-    return None
-
-
-def recent_plan_id(messages: Sequence[BaseMessage]) -> int | None:
-    """The plan the conversation made last (a `plan_requests` result), for "book the plan"."""
-    for message in reversed(messages):
-        if not isinstance(message, ToolMessage) or not isinstance(message.content, str):
-            continue
-        try:
-            body = json.loads(message.content)
-        except ValueError:
-            continue
-        data = body.get("data") if isinstance(body, dict) else None
-        if isinstance(data, dict) and isinstance(data.get("plan_id"), int):
-            return int(data["plan_id"])
     return None

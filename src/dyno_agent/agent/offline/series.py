@@ -11,11 +11,7 @@ the domain describes it, so the tool reads exactly what was understood.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from collections.abc import Sequence
-
-from langchain_core.messages import BaseMessage, ToolMessage
 
 from dyno_agent.agent.offline.catalogue import MESSAGES
 from dyno_agent.agent.offline.date_tokens import find_date_tokens
@@ -127,21 +123,6 @@ def intent_of(text: str) -> str | None:
 def find_series_id(text: str) -> int | None:
     match = _SERIES_ID.search(text)
     return int(match["id"]) if match else None
-
-
-def recent_series_id(messages: Sequence[BaseMessage]) -> int | None:
-    """The series the conversation booked or showed last, for "cancel the rest of that series"."""
-    for message in reversed(messages):
-        if not isinstance(message, ToolMessage) or not isinstance(message.content, str):
-            continue
-        try:
-            body = json.loads(message.content)
-        except ValueError:
-            continue
-        data = body.get("data") if isinstance(body, dict) else None
-        if isinstance(data, dict) and isinstance(data.get("series_id"), int):
-            return int(data["series_id"])
-    return None
 
 
 def pattern_text(text: str) -> str | None:

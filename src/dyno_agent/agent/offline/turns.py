@@ -22,10 +22,8 @@ from dyno_agent.agent.offline import (
     approvals,
     booking_notes,
     notifications,
-    planning,
     replies,
     safety,
-    series,
     waitlist,
 )
 from dyno_agent.agent.offline.answers import answer
@@ -37,6 +35,7 @@ from dyno_agent.agent.offline.language import conversation_language
 from dyno_agent.agent.offline.messages import say, speaking
 from dyno_agent.agent.offline.parse import ParsedRequest, parse_request
 from dyno_agent.agent.offline.restate import restatement
+from dyno_agent.agent.offline.tool_results import recent_id
 from dyno_agent.agent.prompts import AgentPromptContext, parse_context
 
 KEY = "offline"
@@ -271,9 +270,9 @@ def _act(
     offered = waitlist.offered_entry(messages) if p.intent is Intent.WAITLIST_ANSWER else None
     if p.entities.entry_id is None and offered is not None:  # "accept the offer"
         p = replace(p, entities=replace(p.entities, entry_id=offered))
-    if p.missing == ("plan_id",) and (plan_id := planning.recent_plan_id(messages)):
+    if p.missing == ("plan_id",) and (plan_id := recent_id(messages, "plan_id")):
         p = replace(p, entities=replace(p.entities, plan_id=plan_id), missing=())
-    if "series_id" in p.missing and (series_id := series.recent_series_id(messages)):
+    if "series_id" in p.missing and (series_id := recent_id(messages, "series_id")):
         missing = tuple(m for m in p.missing if m != "series_id")
         p = replace(p, entities=replace(p.entities, series_id=series_id), missing=missing)
     if p.missing:

@@ -9,15 +9,15 @@ lack of capacity, "put me on the waitlist" takes that booking's vehicle, test an
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import Any
 
-from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
+from langchain_core.messages import BaseMessage
 
 from dyno_agent.agent.offline.markdown import table, text
 from dyno_agent.agent.offline.messages import say, words
+from dyno_agent.agent.offline.tool_results import results
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -85,28 +85,9 @@ def entry_id_of(text: str) -> int | None:
     return int(match["id"] or match["hash"])
 
 
-def _results(messages: Sequence[BaseMessage]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """Each tool call of the conversation with its arguments and parsed result, oldest first."""
-    calls: dict[str, tuple[str, dict[str, Any]]] = {}
-    found = []
-    for message in messages:
-        if isinstance(message, AIMessage):
-            for call in message.tool_calls:
-                calls[call["id"] or ""] = (call["name"], call["args"])
-        elif isinstance(message, ToolMessage) and isinstance(message.content, str):
-            name, args = calls.get(message.tool_call_id, (message.name or "", {}))
-            try:
-                body = json.loads(message.content)
-            except ValueError:
-                continue
-            if isinstance(body, dict):
-                found.append((name, args, body))
-    return found
-
-
 def offered_entry(messages: Sequence[BaseMessage]) -> int | None:
     """The one entry with an offer in the last waitlist result, for "accept the offer"."""
-    for _name, _, body in reversed(_results(messages)):
+    for _name, _, body in reversed(results(messages)):
         data = body.get("data") if body.get("ok") else None
         if not isinstance(data, dict):
             continue
@@ -120,7 +101,7 @@ def offered_entry(messages: Sequence[BaseMessage]) -> int | None:
 
 def refused_booking(messages: Sequence[BaseMessage]) -> dict[str, Any] | None:
     """The last booking the lab had no room for: its vehicle, test type, start and days."""
-    for name, args, body in reversed(_results(messages)):
+    for name, args, body in reversed(results(messages)):
         if name not in ("auto_allocate_vehicle", "book_on_dyno"):
             continue
         if body.get("ok") or body.get("error") not in ("no_capacity", "dyno_busy"):
