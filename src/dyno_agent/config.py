@@ -122,6 +122,9 @@ class Settings(BaseSettings):
     log_prompts: bool = False
     # `dyno serve` worker processes (uvicorn); more than one wants DYNO_RATE_LIMIT_STORAGE=redis://.
     workers: int = Field(default=1, ge=1, le=64)
+    # How long an idle HTTP connection stays open. Longer than a proxy's upstream keep-alive
+    # (nginx: 60 s, deploy/nginx.conf), so the proxy never reuses a connection the app just closed.
+    keep_alive_s: int = Field(default=75, ge=1, le=3600)
 
     # Notifications: SMTP (e-mail is off while smtp_host is unset; webhooks still go out), the
     # worker's back-off (exponential: initial x 2^(attempt-1), at most max), when it gives up

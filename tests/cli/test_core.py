@@ -137,6 +137,8 @@ def test_serve_demo_migrates_loads_and_prints_urls_and_logins(dyno_blank: Dyno, 
     # Each worker builds the app from the settings with this factory.
     assert served["app"] == "dyno_agent.app:served_app" and served["factory"] is True
     assert served["workers"] == 1
+    # Idle connections outlive a proxy's upstream keep-alive (nginx 60 s).
+    assert served["timeout_keep_alive"] == 75
     assert dyno_blank.scalar("SELECT value FROM app_meta WHERE key = 'dataset'") == "demo"
     assert get_settings().today == dt.date(2026, 3, 2)
 

@@ -133,4 +133,5 @@ def serve(
         access_log=False,
         proxy_headers=False,
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+        timeout_keep_alive=settings.keep_alive_s,
     )
