@@ -20,7 +20,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from dyno_agent.app import create_app
-from dyno_agent.config import Settings
+from dyno_agent.config import Settings, get_settings
 from dyno_agent.db import migrate
 from dyno_agent.db.embedded import drop_database, ensure_database, start_embedded
 from dyno_agent.db.engine import make_engine
@@ -127,6 +127,20 @@ def logging_left_as_found() -> Iterator[None]:
         if isinstance(handler.formatter, structlog.stdlib.ProcessorFormatter):
             root.removeHandler(handler)
     root.setLevel(level)
+
+
+@pytest.fixture(autouse=True)
+def today_setting_left_as_found() -> Iterator[None]:
+    """`dyno --today` run in process sets DYNO_TODAY for the whole process (its purpose in a
+    real command); put it back, so servers that later tests start do not inherit that day."""
+    before = os.environ.get("DYNO_TODAY")
+    yield
+    if os.environ.get("DYNO_TODAY") != before:
+        if before is None:
+            del os.environ["DYNO_TODAY"]
+        else:
+            os.environ["DYNO_TODAY"] = before
+        get_settings.cache_clear()
 
 
 @pytest.fixture(autouse=True)
