@@ -269,3 +269,42 @@ async def test_fifty_concurrent_requests_spread_over_the_dynos_instead_of_queuei
     assert len(statements) < 500, f"{len(statements)} statements for 50 bookings"
     async with AsyncSession(committed) as session:
         assert await overlaps(session) == 0
+
+
+async def test_a_waiting_claim_that_would_deadlock_gives_the_dyno_up_and_goes_on(
+    committed: AsyncEngine,
+):
+    """A request waiting for one dyno's lock while holding another's (from a day it lost),
+    against a booking that holds the first and waits for the second: PostgreSQL breaks the
+    deadlock in the request (it waits first, with the shorter timeout), which gives that dyno
+    up instead of failing, and its transaction stays usable."""
+    await seed(committed, dynos=2, vehicles=0)
+    factory = make_session_factory(committed)
+    async with factory() as session:
+        first, second = (
+            (await session.execute(text("SELECT id FROM dynos ORDER BY id"))).scalars().all()
+        )
+    lock = "SELECT pg_advisory_xact_lock(:space, :id)"
+    space = booking._DYNO_LOCKS
+    async with factory() as request, factory() as other:
+        await request.begin()
+        await other.begin()
+        await request.execute(text("SET LOCAL deadlock_timeout = '200ms'"))
+        await request.execute(text(lock), {"space": space, "id": first})
+        await other.execute(text(lock), {"space": space, "id": second})
+
+        async def request_waits_for_the_second() -> object:
+            claimed = await booking._claim(request, ACTOR, [second], wait=True, stamp=True)
+            usable = (await request.execute(text("SELECT 1"))).scalar_one()
+            await request.commit()  # lets the other booking have the first dyno
+            return claimed, usable
+
+        async def other_waits_for_the_first() -> None:
+            await asyncio.sleep(0.05)  # after the request started waiting
+            await other.execute(text(lock), {"space": space, "id": first})
+            await other.commit()
+
+        outcome, _ = await asyncio.gather(
+            request_waits_for_the_second(), other_waits_for_the_first()
+        )
+        assert outcome == (None, 1)

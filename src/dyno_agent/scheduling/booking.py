@@ -237,7 +237,7 @@ async def auto_allocate(
                     continue
                 break
             dyno = await _claim(session, actor, candidates, wait=waiting, stamp=not stamped)
-            stamped = True
+            stamped = stamped or dyno is not None  # the stamp runs only with a row
             if dyno is None:  # all were being booked by others (or deleted): try them last
                 (lost_here if waiting else locked).update(candidates)
                 continue
@@ -274,7 +274,10 @@ async def _claim(
     """In one statement: lock and load the first of `candidates` (best first) no other booking
     is being placed on, and stamp the actor for the audit (once). The vehicle is already locked
     (`Search.start(vehicle_lock=...)`), so the order is that of `_lock_slot`. With `wait` (one
-    candidate) wait for its lock instead. Locks are held to the end of the transaction."""
+    candidate) wait for its lock instead, in a savepoint: this request may already hold the lock
+    of a dyno it lost on an earlier day, which the holder of this one may be waiting for; when
+    PostgreSQL breaks that deadlock here, the candidate is given up (None) and the transaction
+    goes on. Locks are held to the end of the transaction."""
     if wait:
         lock = func.pg_advisory_xact_lock(_DYNO_LOCKS, candidates[0])
         query = select(Dyno, lock).where(Dyno.id == candidates[0])
@@ -291,7 +294,16 @@ async def _claim(
         query = select(Dyno).where(Dyno.id == first_free)
     if stamp:
         query = query.add_columns(*audit_stamp.columns(actor))
-    row = (await session.execute(query)).first()
+    if not wait:
+        row = (await session.execute(query)).first()
+        return None if row is None else row[0]
+    try:
+        async with session.begin_nested():
+            row = (await session.execute(query)).first()
+    except DBAPIError as exc:
+        if sqlstate(exc) != _DEADLOCK:
+            raise
+        return None
     return None if row is None else row[0]
 
 
